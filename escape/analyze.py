@@ -1,0 +1,287 @@
+"""Driver: parse -> resolve -> lower -> (per batch) graph -> solve -> decisions.
+
+Functions are analyzed bottom-up over the strongly connected components of the
+reference graph, in the order the compiler uses (`ir.VisitFuncsBottomUp`), so a
+callee's parameter tags are known before its callers are analyzed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ir
+from . import types as T
+from .decisions import Decision, Diagnostic
+from .graph import ESCAPES, MUTATES, Batch, Leaks, Message, Walker, heap_alloc_reason, static_value
+from .lower import Lowerer
+from .printer import Printer
+from .resolve import Resolver, Unsupported
+from .solve import Solver
+from .syntax import SourceFile, first_syntax_error, parse
+
+
+@dataclass
+class PackageResult:
+    decisions: list[Decision] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    failed: bool = False
+
+
+def bottom_up(roots: list[ir.Func]) -> list[list[ir.Func]]:
+    """Batches of functions in the compiler's bottom-up strongly-connected order."""
+    out: list[list[ir.Func]] = []
+    node_id: dict[int, int] = {}
+    stack: list[ir.Func] = []
+    gen = [0]
+    done = 1 << 40
+
+    def refs(fn: ir.Func) -> list[ir.Func]:
+        return fn.refs
+
+    def visit(fn: ir.Func) -> int:
+        # iterative Tarjan-like walk mirroring the recursive compiler algorithm
+        work: list[tuple[ir.Func, int, int, int]] = []  # (fn, id, min, next ref index)
+        result = 0
+
+        def enter(f: ir.Func) -> int | None:
+            nid = node_id.get(id(f))
+            if nid:
+                return nid
+            gen[0] += 1
+            fid = gen[0]
+            node_id[id(f)] = fid
+            gen[0] += 1
+            stack.append(f)
+            work.append((f, fid, gen[0], 0))
+            return None
+
+        r = enter(fn)
+        if r is not None:
+            return r
+        while work:
+            f, fid, mn, i = work[-1]
+            rs = refs(f)
+            if i < len(rs):
+                work[-1] = (f, fid, mn, i + 1)
+                m = enter(rs[i])
+                if m is not None and m < mn:
+                    work[-1] = (f, fid, m, i + 1)
+                continue
+            work.pop()
+            if (mn == fid or mn == fid + 1) and not f.is_closure:
+                j = len(stack) - 1
+                while j >= 0:
+                    x = stack[j]
+                    node_id[id(x)] = done
+                    if x is f:
+                        break
+                    j -= 1
+                out.append(stack[j:])
+                del stack[j:]
+            result = mn
+            if work:
+                pf, pid, pmn, pi = work[-1]
+                if mn < pmn:
+                    work[-1] = (pf, pid, mn, pi)
+        return result
+
+    for fn in roots:
+        if not fn.is_closure:
+            visit(fn)
+    return out
+
+
+class PackageAnalysis:
+    def __init__(self, files: list[SourceFile], pkg_path: str = "main",
+                 importer: object = None) -> None:
+        self.files = files
+        self.res = Resolver(files, pkg_path, importer)
+        self.printer = Printer(pkg_path)
+        self.messages: list[Message] = []
+        self.analyzed: dict[int, list[Leaks]] = {}
+        self.diagnostics: list[Diagnostic] = []
+
+    def run(self) -> list[Message]:
+        self.res.collect()
+        low = Lowerer(self.res)
+        funcs = low.lower_package()
+        seen: set[tuple[str, str]] = set()
+        for f, node, what in self.res.unsupported:
+            self._unsupported((node.start_point.row + 1, node.start_point.column + 1,
+                               f.display), what, seen)
+        for pos, what, _fn in low.unsupported:
+            self._unsupported(pos, what, seen)
+        for batch in bottom_up(funcs):
+            self.analyze_batch(batch)
+        return self.messages
+
+    def _unsupported(self, pos: ir.Pos, what: str, seen: set[tuple[str, str]]) -> None:
+        key = (pos[2], what)
+        if key in seen:
+            return
+        seen.add(key)
+        self.diagnostics.append(Diagnostic(pos[2], pos[0], pos[1], f"unsupported: {what}",
+                                           "unsupported"))
+
+    # ------------------------------------------------------------ one batch
+
+    def analyze_batch(self, fns: list[ir.Func]) -> None:
+        b = Batch(fns, self.analyzed, self.printer, self.messages)
+        for fn in fns:
+            b.init_func(fn)
+        for fn in fns:
+            if not fn.is_closure:
+                Walker(b, fn).walk_func()
+        for k, clo in b.closures:
+            self.flow_closure(b, k, clo)
+        for loc in list(b.all_locs):
+            self.rewrite_with_literals(loc.n)
+            why = heap_alloc_reason(loc.n)
+            if why:
+                b.flow(b.hole(b.heap).addr(loc.n, why), loc)
+        Solver(b).walk_all()
+        self.finish(b, fns)
+
+    def flow_closure(self, b: Batch, k, clo: ir.Expr) -> None:  # type: ignore[no-untyped-def]
+        fn = clo.func
+        if fn is None or not fn.is_closure or not b.in_batch(fn):
+            return
+        for cv in fn.closure_vars:
+            loc = b.old_loc(cv)
+            if loc is None:
+                continue
+            byval = not loc.addrtaken and not loc.reassigned and T.sizeof(cv.type) <= 128
+            cv.byval = byval  # type: ignore[attr-defined]
+            kk = k if byval else k.addr(cv, "reference")
+            b.flow(kk.note(cv, "captured by a closure"), loc)
+
+    def rewrite_with_literals(self, n: object) -> None:
+        if not isinstance(n, ir.Expr):
+            return
+        if n.op == "makeslice" and n.args:
+            i = 1 if len(n.args) > 1 else 0
+            r = n.args[i]
+            if r.op != "lit":
+                s = static_value(r)
+                if s.op == "lit" and isinstance(s.value, int) and s.value >= 0:
+                    n.args[i] = ir.Expr("lit", r.type, r.pos, value=s.value)
+                elif s.op == "len" and s.args:
+                    x = static_value(s.args[0])
+                    if x.op == "slicelit":
+                        n.args[i] = ir.Expr("lit", T.INT_T, r.pos, value=x.extra.get("len", 0))
+        elif n.op == "conviface" and n.args:
+            x = n.args[0]
+            if x.op != "lit" and not T.is_interface(x.type):
+                v = static_value(x)
+                if v.op == "lit" and v.value is not None:
+                    n.args[0] = ir.Expr("lit", x.type, x.pos, value=v.value)
+
+    def finish(self, b: Batch, fns: list[ir.Func]) -> None:
+        p = self.printer
+        for fn in fns:
+            tags: list[Leaks] = []
+            for v in fn.params:
+                tags.append(self.param_tag(b, fn, v))
+            self.analyzed[id(fn)] = tags
+        for loc in b.all_locs:
+            n = loc.n
+            if n is None:
+                continue
+            escapes = loc.has(ESCAPES)
+            if isinstance(n, ir.Var):
+                if escapes and not getattr(n, "is_temp", False) and not n.name.startswith("~"):
+                    self._msg(n.pos, f"moved to heap: {n.name}", "moved_to_heap", n.name,
+                              loc.fn, loc)
+                continue
+            if n.op == "closure" and n.func is not None and n.func.is_wrapper:
+                continue
+            text = "append" if n.op == "append" else p.expr(n)
+            if escapes:
+                self._msg(n.pos, f"{text} escapes to heap", "escapes", text, loc.fn, loc)
+            else:
+                self._msg(n.pos, f"{text} does not escape", "does_not_escape", text, loc.fn, loc)
+                if n.op == "str2bytes" and not loc.has(MUTATES):
+                    self._msg(n.pos, "zero-copy string->[]byte conversion", "zero_copy", text,
+                              loc.fn, loc)
+
+    def param_tag(self, b: Batch, fn: ir.Func, v: ir.Var) -> Leaks:
+        if not T.has_pointers(v.type):
+            return Leaks()
+        diagnose = not fn.is_wrapper
+        if fn.body is None:
+            if diagnose and not getattr(v, "unnamed", False):
+                self._msg(v.pos, f"leaking param: {v.name}", "leaking_param", v.name, fn, None)
+            return Leaks.heap_all()
+        if getattr(v, "unnamed", False):
+            return Leaks()
+        loc = b.old_loc(v)
+        if loc is None:
+            return Leaks.heap_all()
+        lk = loc.leaks
+        lk.optimize()
+        if diagnose and not loc.has(ESCAPES):
+            warned = False
+            if lk.heap >= 0:
+                if lk.heap == 0:
+                    self._msg(v.pos, f"leaking param: {v.name}", "leaking_param", v.name, fn, loc)
+                else:
+                    self._msg(v.pos, f"leaking param content: {v.name}",
+                              "leaking_param_content", v.name, fn, loc)
+                warned = True
+            for i in range(5):
+                x = lk.result(i)
+                if x >= 0 and i < len(fn.results):
+                    rname = fn.results[i].name
+                    self._msg(v.pos, f"leaking param: {v.name} to result {rname} level={x}",
+                              "leaking_param_to_result", v.name, fn, loc)
+                    warned = True
+            if not warned:
+                self._msg(v.pos, f"{v.name} does not escape", "param_does_not_escape", v.name,
+                          fn, loc)
+        return lk.encoded()
+
+    def _msg(self, pos: ir.Pos, text: str, kind: str, subject: str, fn: ir.Func | None,
+             loc: object) -> None:
+        self.messages.append(Message(pos, text, kind, subject, fn, loc))  # type: ignore
+
+
+def analyze_files(files: list[tuple[Path, str, bytes]], pkg_path: str = "main",
+                  importer: object = None) -> PackageResult:
+    """Analyze one package given as (path, display name, source bytes) triples."""
+    result = PackageResult()
+    parsed: list[SourceFile] = []
+    for path, display, src in files:
+        sf = parse(path, display, src)
+        err = first_syntax_error(sf)
+        if err is not None:
+            result.diagnostics.append(Diagnostic(display, err.line, err.col, err.msg, "error"))
+            result.failed = True
+            continue
+        parsed.append(sf)
+    if result.failed:
+        return result
+    pa = PackageAnalysis(parsed, pkg_path, importer)
+    try:
+        messages = pa.run()
+    except Unsupported as u:
+        pos = (1, 1, parsed[0].display)
+        if u.node is not None:
+            pos = (u.node.start_point.row + 1, u.node.start_point.column + 1, parsed[0].display)
+        result.diagnostics.append(Diagnostic(pos[2], pos[0], pos[1], f"unsupported: {u.what}",
+                                             "unsupported"))
+        result.diagnostics.extend(pa.diagnostics)
+        return result
+    result.diagnostics.extend(pa.diagnostics)
+    for m in messages:
+        fn = m.fn
+        result.decisions.append(Decision(file=m.pos[2], line=m.pos[0], column=m.pos[1],
+                                         kind=m.kind, message=m.text, subject=m.subject,
+                                         function=_func_name(fn)))
+    return result
+
+
+def _func_name(fn: ir.Func | None) -> str:
+    if fn is None:
+        return ""
+    return fn.name

@@ -1,0 +1,89 @@
+"""Command-line interface: `escape check [OPTIONS] PATH...`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import GO_VERSION, __version__
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Static escape analysis for Go: says what `go build -gcflags=-m` says.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"escape {__version__} (models {GO_VERSION} linux/amd64)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """escape reads Go source and decides, for every value, stack or heap."""
+
+
+@app.command()
+def check(
+    paths: Annotated[list[str], typer.Argument(help="Go files, a package directory, or DIR/...")],
+    no_inline: Annotated[bool, typer.Option(
+        "-l", help="No inlining, as with the compiler's -l. Inlining is not modelled yet, "
+                   "so the -l decisions are printed either way.")] = False,
+    tags: Annotated[str, typer.Option("--tags", "-tags",
+                                      help="Comma-separated build tags, as for go build.")] = "",
+) -> None:
+    """Print escape-analysis decisions in the compiler's `file:line:col: message` form.
+
+    Example: escape check -l ./...
+    """
+    from .analyze import analyze_files
+    from .loader import load_packages
+
+    tag_list = [t for t in tags.replace(" ", ",").split(",") if t]
+    pkgs, errors = load_packages(paths, tags=tag_list)
+    status = 0
+    for e in errors:
+        print(e, file=sys.stderr)
+        status = 2
+    out = sys.stdout
+    for pkg in pkgs:
+        files = []
+        for sf in pkg.files:
+            try:
+                files.append((sf.path, sf.display, sf.path.read_bytes()))
+            except OSError as e:
+                print(f"{sf.display}: {e.strerror or e}", file=sys.stderr)
+                status = 2
+        try:
+            res = analyze_files(files)
+        except RecursionError:
+            print(f"escape: internal error analyzing {pkg.dir}: nesting too deep",
+                  file=sys.stderr)
+            status = max(status, 3)
+            continue
+        except Exception as e:  # noqa: BLE001 - one package never loses the others
+            print(f"escape: internal error analyzing {pkg.dir}: {type(e).__name__}: {e} "
+                  "(please report this)", file=sys.stderr)
+            status = max(status, 3)
+            continue
+        for d in res.diagnostics:
+            print(d.line_text(), file=sys.stderr)
+        if res.failed:
+            status = max(status, 2)
+        for d in res.decisions:
+            out.write(d.compiler_line() + "\n")
+    out.flush()
+    raise typer.Exit(status)
+
+
+def main() -> None:
+    app(prog_name="escape")
+
+
+if __name__ == "__main__":
+    main()

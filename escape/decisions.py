@@ -1,0 +1,39 @@
+"""Decisions are data: what the analysis concluded, independent of any output format."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Decision:
+    file: str
+    line: int
+    column: int
+    kind: str        # moved_to_heap, escapes, does_not_escape, leaking_param, ...
+    message: str     # the compiler's exact text
+    subject: str     # the variable or the printed expression
+    function: str = ""
+
+    @property
+    def is_heap(self) -> bool:
+        return self.kind in ("moved_to_heap", "escapes")
+
+    def compiler_line(self) -> str:
+        col = f":{self.column}" if self.column < 255 else ""
+        return f"{self.file}:{self.line}{col}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    file: str
+    line: int
+    column: int
+    message: str
+    severity: str = "error"  # error, unsupported, warning
+
+    def line_text(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"

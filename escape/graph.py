@@ -1,0 +1,865 @@
+"""Graph phase: build the location graph of one batch of functions from the IR.
+
+Locations are variables and allocating expressions; an edge src -> dst with weight
+`derefs` says "dst = (derefs applied to) src": -1 is `&src`, 0 a copy, 1 `*src`.
+Edges live in a networkx DiGraph and carry the reason and position of each flow
+(the notes printed by `--explain`). Holes are evaluation contexts: where the value
+of an expression goes, and with how many dereferences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from . import ir
+from . import types as T
+
+ESCAPES, PERSISTS, MUTATES, CALLS = 1, 2, 4, 8
+NUM_RESULTS = 5
+MAX_STACK_VAR = 128 * 1024
+MAX_IMPLICIT_STACK_VAR = 64 * 1024
+
+
+class Leaks:
+    """Where a parameter's value flows: heap, mutator, callee, results 0..4 (min derefs)."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v: list[int] | None = None) -> None:
+        self.v = v if v is not None else [-1] * (3 + NUM_RESULTS)
+
+    def add(self, i: int, derefs: int) -> None:
+        old = self.v[i]
+        if old < 0 or derefs < old:
+            self.v[i] = min(derefs, 254)
+
+    @property
+    def heap(self) -> int:
+        return self.v[0]
+
+    def result(self, i: int) -> int:
+        return self.v[3 + i]
+
+    def optimize(self) -> None:
+        h = self.v[0]
+        if h >= 0:
+            for i in range(1, len(self.v)):
+                if self.v[i] >= h:
+                    self.v[i] = -1
+
+    def encoded(self) -> Leaks:
+        """Round-trip through the compiler's tag encoding (heap leak at 0 erases the rest)."""
+        if self.v[0] == 0:
+            return Leaks.heap_all()
+        return Leaks(list(self.v))
+
+    @staticmethod
+    def heap_all() -> Leaks:
+        lk = Leaks()
+        lk.v[0] = 0
+        return lk
+
+
+@dataclass(eq=False)
+class Location:
+    n: Any                      # ir.Var, ir.Expr, or None for temporaries
+    fn: ir.Func | None
+    loop_depth: int
+    index: int
+    attrs: int = 0
+    result_index: int = 0
+    param: bool = False
+    param_out: bool = False
+    captured: bool = False
+    reassigned: bool = False
+    addrtaken: bool = False
+    leaks: Leaks = field(default_factory=Leaks)
+    # solver state
+    derefs: int = 0
+    walkgen: int = 0
+    dst: Any = None
+    queued_all: bool = False
+    queued_one: int = 0
+    name: str = ""
+
+    def __hash__(self) -> int:
+        return self.index
+
+    def has(self, a: int) -> bool:
+        return bool(self.attrs & a)
+
+
+@dataclass(frozen=True)
+class Hole:
+    dst: Location
+    derefs: int = 0
+    notes: tuple = ()
+    addrtaken: bool = False
+
+    def shift(self, delta: int) -> Hole:
+        return Hole(self.dst, self.derefs + delta, self.notes, delta < 0)
+
+    def note(self, where: Any, why: str) -> Hole:
+        return Hole(self.dst, self.derefs, ((where, why),) + self.notes, self.addrtaken)
+
+    def deref(self, where: Any, why: str) -> Hole:
+        return self.shift(1).note(where, why)
+
+    def addr(self, where: Any, why: str) -> Hole:
+        return self.shift(-1).note(where, why)
+
+
+@dataclass
+class Message:
+    pos: ir.Pos
+    text: str
+    kind: str
+    subject: str
+    fn: ir.Func | None
+    loc: Location | None = None
+
+
+class Batch:
+    """Locations and edges for one strongly connected set of functions."""
+
+    def __init__(self, fns: list[ir.Func], analyzed: dict[int, list[Leaks]],
+                 printer: Any, messages: list[Message]) -> None:
+        self.fns = fns
+        self.fn_ids = {id(f) for f in fns}
+        self.analyzed = analyzed
+        self.printer = printer
+        self.messages = messages
+        self.g = nx.DiGraph()
+        self.all_locs: list[Location] = []
+        self.var_loc: dict[int, Location] = {}
+        self.closures: list[tuple[Hole, ir.Expr]] = []
+        self.heap = self._special("{heap}", ESCAPES | PERSISTS | MUTATES | CALLS)
+        self.mutator = self._special("{mutator}", MUTATES)
+        self.callee = self._special("{callee}", CALLS)
+        self.blank = self._special("{blank}", 0)
+        self.expr_locs: dict[int, Location] = {}
+
+    def _special(self, name: str, attrs: int) -> Location:
+        loc = Location(None, None, 0, -1 - len(getattr(self, "_specials", [])), attrs=attrs,
+                       name=name)
+        self._specials = getattr(self, "_specials", []) + [loc]
+        self.g.add_node(loc)
+        return loc
+
+    # ------------------------------------------------------------ locations
+
+    def new_loc(self, n: Any, fn: ir.Func | None, depth: int, persists: bool) -> Location:
+        loc = Location(n, fn, depth, len(self.all_locs))
+        if isinstance(n, ir.Var):
+            loc.param = n.cls == ir.PARAM
+            loc.param_out = n.cls == ir.RESULT
+            self.var_loc[id(n)] = loc
+        elif isinstance(n, ir.Expr):
+            self.expr_locs[id(n)] = loc
+        if persists:
+            loc.attrs |= PERSISTS
+        self.all_locs.append(loc)
+        self.g.add_node(loc)
+        return loc
+
+    def old_loc(self, v: ir.Var) -> Location | None:
+        return self.var_loc.get(id(v))
+
+    def flow(self, k: Hole, src: Location) -> None:
+        if k.addrtaken:
+            src.addrtaken = True
+        dst = k.dst
+        if dst is self.blank:
+            return
+        if dst is src and k.derefs >= 0:
+            return
+        if dst.has(ESCAPES) and k.derefs < 0:
+            src.attrs |= ESCAPES | PERSISTS | MUTATES | CALLS
+            return
+        data = self.g.get_edge_data(src, dst)
+        if data is None:
+            self.g.add_edge(src, dst, derefs=k.derefs, notes=k.notes)
+        elif k.derefs < data["derefs"]:
+            data["derefs"] = k.derefs
+            data["notes"] = k.notes
+
+    def hole(self, loc: Location) -> Hole:
+        return Hole(loc)
+
+    def in_batch(self, fn: ir.Func | None) -> bool:
+        return fn is not None and id(fn) in self.fn_ids
+
+    def init_func(self, fn: ir.Func) -> None:
+        for v in fn.params + fn.results + fn.dcl:
+            if id(v) not in self.var_loc:
+                self.new_loc(v, fn, 1, True)
+        for i, v in enumerate(fn.results):
+            loc = self.var_loc[id(v)]
+            loc.result_index = i + 1
+
+    def tee(self, fn: ir.Func | None, depth: int, ks: list[Hole]) -> Hole:
+        if not ks:
+            return Hole(self.blank)
+        if len(ks) == 1:
+            return ks[0]
+        loc = self.new_loc(None, fn, depth, False)
+        for k in ks:
+            self.flow(k, loc)
+        return Hole(loc)
+
+    def later(self, fn: ir.Func | None, depth: int, k: Hole) -> Hole:
+        loc = self.new_loc(None, fn, depth, True)
+        self.flow(k, loc)
+        return Hole(loc)
+
+
+class Walker:
+    """Walks the statements of one function, adding locations and edges to the batch."""
+
+    def __init__(self, b: Batch, fn: ir.Func) -> None:
+        self.b = b
+        self.fn = fn
+        self.depth = 1
+        self.labels: dict[str, str] = {}
+
+    # ------------------------------------------------------------ helpers
+
+    def heap_hole(self) -> Hole:
+        return Hole(self.b.heap)
+
+    def discard_hole(self) -> Hole:
+        return Hole(self.b.blank)
+
+    def spill(self, k: Hole, e: ir.Expr) -> Hole:
+        loc = self.b.new_loc(e, self.fn, self.depth, False)
+        self.b.flow(k.addr(e, "spill"), loc)
+        return Hole(loc)
+
+    def discard(self, e: ir.Expr | None) -> None:
+        if e is not None:
+            self.expr(self.discard_hole(), e)
+
+    def assign_heap(self, e: ir.Expr, why: str, where: Any) -> None:
+        self.expr(self.heap_hole().note(where, why), e)
+
+    def loc_of(self, v: ir.Var) -> Location:
+        loc = self.b.old_loc(v)
+        if loc is None:
+            # a variable declared in a function outside this batch (should not happen)
+            loc = self.b.new_loc(v, self.fn, self.depth, True)
+        return loc
+
+    # ------------------------------------------------------------ functions
+
+    def walk_func(self) -> None:
+        self._find_labels(self.fn.body or [])
+        self.block(self.fn.body or [])
+
+    def _find_labels(self, stmts: list[ir.Stmt]) -> None:
+        def visit(ss: list[ir.Stmt]) -> None:
+            for s in ss:
+                if s.op == "label" and s.label and s.label != "_":
+                    self.labels[s.label] = "nonlooping"
+                elif s.op == "goto" and s.label:
+                    if self.labels.get(s.label) == "nonlooping":
+                        self.labels[s.label] = "looping"
+                visit(s.init)
+                visit(s.body)
+                visit(s.els)
+                for c in s.cases:
+                    if c.comm is not None:
+                        visit([c.comm])
+                    visit(c.body)
+        visit(stmts)
+
+    # ------------------------------------------------------------ statements
+
+    def block(self, stmts: list[ir.Stmt]) -> None:
+        old = self.depth
+        for s in stmts:
+            self.stmt(s)
+        self.depth = old
+
+    def dcl(self, v: ir.Var) -> Hole:
+        loc = self.loc_of(v)
+        loc.loop_depth = self.depth
+        return Hole(loc)
+
+    def stmt(self, s: ir.Stmt) -> None:
+        for x in s.init:
+            self.stmt(x)
+        op = s.op
+        if op in ("dcl",):
+            for v in s.decl_vars:
+                self.dcl(v)
+        elif op == "label":
+            if self.labels.get(s.label or "") == "looping":
+                self.depth += 1
+        elif op == "if":
+            self.discard(s.cond)
+            self.block(s.body)
+            self.block(s.els)
+        elif op == "for":
+            self.depth += 1
+            self.discard(s.cond)
+            if s.post is not None:
+                self.stmt(s.post)
+            self.block(s.body)
+            self.depth -= 1
+        elif op == "range":
+            tmp = self.b.new_loc(None, self.fn, self.depth, True)
+            self.expr(Hole(tmp), s.rhs[0])
+            self.depth += 1
+            for v in s.decl_vars:
+                self.dcl(v)
+            ks = [self.addr(x) for x in s.lhs]
+            if s.extra.get("array"):
+                self.b.flow(ks[1].note(s, "range"), tmp)
+            else:
+                self.b.flow(ks[1].deref(s, "range-deref"), tmp)
+            self.reassigned(ks, s)
+            self.block(s.body)
+            self.depth -= 1
+        elif op == "switch":
+            self.discard(s.cond)
+            for c in s.cases:
+                for e in c.exprs:
+                    self.discard(e)
+                self.block(c.body)
+        elif op == "typeswitch":
+            ks = []
+            if s.extra.get("has_var"):
+                for c in s.cases:
+                    if c.var is None:
+                        continue
+                    k = self.dcl(c.var)
+                    if T.has_pointers(c.var.type):
+                        ks.append(self.dot_type(k, c.var.type, c, "switch case"))
+            self.expr(self.b.tee(self.fn, self.depth, ks), s.cond)
+            for c in s.cases:
+                self.block(c.body)
+        elif op == "select":
+            for c in s.cases:
+                if c.comm is not None:
+                    self.stmt(c.comm)
+                self.block(c.body)
+        elif op == "send":
+            self.discard(s.lhs[0])
+            self.assign_heap(s.rhs[0], "send", s)
+        elif op in ("as", "asop"):
+            for v in s.decl_vars:
+                self.dcl(v)
+            self.assign_list(s.lhs, s.rhs, "assign", s)
+        elif op in ("as2", "as2dottype", "as2mapr", "as2recv"):
+            for v in s.decl_vars:
+                self.dcl(v)
+            why = {"as2": "assign-pair", "as2dottype": "assign-pair-dot-type",
+                   "as2mapr": "assign-pair-mapr", "as2recv": "assign-pair-receive"}[op]
+            self.assign_list(s.lhs, s.rhs, why, s)
+        elif op == "as2func":
+            for v in s.decl_vars:
+                self.dcl(v)
+            ks = [self.addr(x) for x in s.lhs]
+            self.call(ks, s.rhs[0])
+            self.reassigned(ks, s)
+        elif op == "return":
+            dsts: list[ir.Expr | None] = [ir.Expr("name", v.type, v.pos, var=v)
+                                          for v in self.fn.results]
+            self.assign_list(dsts, s.rhs, "return", s)
+        elif op == "expr":
+            e = s.rhs[0]
+            self._pre(e)
+            if e.op in ("call", "callinter") or e.op in _BUILTIN_CALLS:
+                self.call(None, e)
+            else:
+                self.discard(e)
+        elif op in ("go", "defer"):
+            self.go_defer(s)
+        elif op == "block":
+            self.block(s.body)
+        # goto, break, continue, fallthrough: nothing
+
+    def _pre(self, e: ir.Expr) -> None:
+        for a in e.args:
+            pre = a.extra.get("pre")
+            if pre:
+                for st in pre:
+                    self.stmt(st)
+                a.extra["pre"] = None
+
+    def go_defer(self, s: ir.Stmt) -> None:
+        k = self.heap_hole()
+        if s.op == "defer" and self.depth == 1:
+            k = self.b.later(self.fn, self.depth, self.discard_hole())
+        call = s.rhs[0]
+        if call.op == "call":
+            self.expr(k, call.value)
+        else:
+            self.expr(k, call)
+
+    def assign_list(self, dsts: list[ir.Expr | None], srcs: list[ir.Expr], why: str,
+                    where: ir.Stmt) -> None:
+        ks = [self.addr(d) for d in dsts]
+        for i, k in enumerate(ks):
+            src = srcs[i] if i < len(srcs) else None
+            dst = dsts[i]
+            if src is not None:
+                self._pre(ir.Expr("x", T.INVALID, where.pos, [src]))
+            if dst is not None and src is not None and is_self_assign(dst, src):
+                p = self.b.printer
+                self.b.messages.append(Message(
+                    where.pos, f"{self.fn.name} ignoring self-assignment in "
+                    f"{p.expr(dst)} = {p.expr(src)}", "self_assignment", p.expr(dst), self.fn))
+                k = self.discard_hole()
+            if src is not None:
+                self.expr(k.note(where, why), src)
+        self.reassigned(ks, where)
+
+    def reassigned(self, ks: list[Hole], where: ir.Stmt) -> None:
+        for k in ks:
+            loc = k.dst
+            n = loc.n
+            if isinstance(n, ir.Var) and getattr(n, "defn_stmt", None) is where \
+                    and where.op != "range":
+                continue
+            loc.reassigned = True
+
+    def addr(self, e: ir.Expr | None) -> Hole:
+        if e is None or e.op == "blank":
+            return self.discard_hole()
+        k = self.heap_hole()
+        op = e.op
+        if op == "name":
+            assert e.var is not None
+            if e.var.cls == ir.GLOBAL or e.var.cls == ir.FUNC:
+                return k
+            return Hole(self.loc_of(e.var))
+        if op == "dot":
+            return self.addr(e.args[0])
+        if op == "index":
+            self.discard(e.args[1])
+            if isinstance(e.args[0].type.underlying(), T.Array):
+                return self.addr(e.args[0])
+            self.mutate(e.args[0])
+            return k
+        if op in ("deref", "dotptr"):
+            self.mutate(e.args[0])
+            return k
+        if op == "indexmap":
+            self.discard(e.args[0])
+            self.assign_heap(e.args[1], "key of map put", e)
+            return k
+        return k
+
+    def mutate(self, e: ir.Expr) -> None:
+        self.expr(Hole(self.b.mutator), e)
+
+    def dot_type(self, k: Hole, t: T.Type, where: Any, why: str) -> Hole:
+        if not T.is_interface(t) and not T.is_direct_iface(t):
+            k = k.shift(1)
+        return k.note(where, why)
+
+    # ------------------------------------------------------------ expressions
+
+    def expr(self, k: Hole, e: ir.Expr | None) -> None:
+        if e is None:
+            return
+        if k.derefs >= 0 and not T.is_untyped(e.type) and not T.has_pointers(e.type):
+            k = Hole(self.b.blank, k.derefs, k.notes, k.addrtaken)
+        op = e.op
+        a = e.args
+        if op in ("lit", "nil", "type", "methexpr", "builtin", "none", "blank", "pkg"):
+            return
+        if op == "name":
+            v = e.var
+            assert v is not None
+            if v.cls in (ir.FUNC, ir.GLOBAL):
+                return
+            self.b.flow(k, self.loc_of(v))
+        elif op in ("neg", "plus", "bitnot", "not", "recv"):
+            self.discard(a[0])
+        elif op in _BINARY:
+            self.discard(a[0])
+            self.discard(a[1])
+        elif op == "addr":
+            self.expr(k.addr(e, "address-of"), a[0])
+        elif op == "deref":
+            self.expr(k.deref(e, "indirection"), a[0])
+        elif op in ("dot", "dotinter"):
+            self.expr(k.note(e, "dot"), a[0])
+        elif op == "dotptr":
+            self.expr(k.deref(e, "dot of pointer"), a[0])
+        elif op == "dottype":
+            self.expr(self.dot_type(k, e.type, e, "dot"), a[0])
+        elif op == "index":
+            if isinstance(a[0].type.underlying(), T.Array):
+                self.expr(k.note(e, "fixed-array-index-of"), a[0])
+            else:
+                self.expr(k.deref(e, "dot of pointer"), a[0])
+            self.discard(a[1])
+        elif op == "indexmap":
+            self.discard(a[0])
+            self.discard(a[1])
+        elif op == "slice":
+            self.expr(k.note(e, "slice"), a[0])
+            for x in a[1:]:
+                self.discard(x)
+        elif op in ("conv", "convnop", "slice2arrptr"):
+            self.expr(k, a[0])
+        elif op == "slice2arr":
+            self.expr(k.deref(e, "slice-to-array"), a[0])
+        elif op == "conviface":
+            if not T.is_interface(a[0].type) and not T.is_direct_iface(a[0].type):
+                k = self.spill(k, e)
+            self.expr(k.note(e, "interface-converted"), a[0])
+        elif op in ("call", "callinter") or op in _BUILTIN_CALLS:
+            self._pre(e)
+            self.call([k], e)
+        elif op == "new":
+            self.spill(k, e)
+        elif op == "makeslice":
+            self.spill(k, e)
+            for x in a:
+                self.discard(x)
+        elif op == "makechan":
+            for x in a:
+                self.discard(x)
+        elif op == "makemap":
+            self.spill(k, e)
+            for x in a:
+                self.discard(x)
+        elif op == "methvalue":
+            closure_k = self.spill(k, e)
+            fn = e.func
+            sig = e.type
+            nres = len(sig.results) if isinstance(sig, T.Signature) else 0
+            ks = [self.heap_hole() for _ in range(nres)]
+            if fn is None:
+                param_k = self.heap_hole()
+            else:
+                param_k = self.tag_hole(ks, fn, 0)
+            self.expr(self.b.tee(self.fn, self.depth, [param_k, closure_k]), a[0])
+        elif op == "ptrlit":
+            self.expr(self.spill(k, e), a[0])
+        elif op in ("arraylit",):
+            for x in a:
+                self.expr(k.note(e, "array literal element"), x)
+        elif op == "slicelit":
+            k = self.spill(k, e)
+            for x in a:
+                self.expr(k.note(e, "slice-literal-element"), x)
+        elif op == "structlit":
+            for x in a:
+                self.expr(k.note(e, "struct literal element"), x)
+        elif op == "maplit":
+            self.spill(k, e)
+            for key, val in zip(e.extra.get("keys", []), a):
+                self.assign_heap(key, "map literal key", e)
+                self.assign_heap(val, "map literal value", e)
+        elif op == "closure":
+            k = self.spill(k, e)
+            self.b.closures.append((k, e))
+            fn = e.func
+            if fn is not None and fn.is_closure and self.b.in_batch(fn):
+                for cv in fn.closure_vars:
+                    loc = self.loc_of(cv)
+                    if not loc.captured:
+                        loc.captured = True
+                        if loc.loop_depth == self.depth:
+                            loc.reassigned = False
+                for v in fn.params + fn.results + fn.dcl:
+                    if self.b.old_loc(v) is None:
+                        self.b.new_loc(v, fn, 1, True)
+                Walker(self.b, fn).walk_func()
+        elif op in ("bytes2str", "runes2str", "str2bytes", "str2runes", "runestr", "addstr"):
+            self.spill(k, e)
+            for x in a:
+                self.discard(x)
+        elif op == "unknown":
+            for x in a:
+                self.discard(x)
+        # anything else carries no pointers we track
+
+    # ------------------------------------------------------------ calls
+
+    def static_callees(self, fun: ir.Expr) -> list[ir.Func]:
+        v = static_value(fun)
+        if v.op == "closure" and v.func is not None:
+            return [v.func]
+        if v.op == "methexpr" and v.func is not None:
+            return [v.func]
+        if v.op == "name" and v.var is not None:
+            if v.var.cls == ir.FUNC and v.var.func is not None:
+                return [v.var.func]
+            return assigned_callees(v.var)
+        return []
+
+    def call(self, ks: list[Hole] | None, e: ir.Expr) -> None:
+        op = e.op
+        a = e.args
+
+        def argument(k: Hole, arg: ir.Expr) -> None:
+            self.expr(k.note(e, "call parameter"), arg)
+
+        if op == "call":
+            fun = e.value
+            if e.extra.get("unknown"):
+                for x in a:
+                    argument(self.heap_hole(), x)
+                return
+            fns = self.static_callees(fun)
+            if ks is not None:
+                for f in fns:
+                    if self.b.in_batch(f):
+                        for i, r in enumerate(f.results):
+                            if i < len(ks):
+                                self.expr(ks[i], ir.Expr("name", r.type, r.pos, var=r))
+            callee_k = self.discard_hole()
+            if not fns and ks is not None:
+                for k in ks:
+                    if k.dst is not self.b.blank:
+                        callee_k = Hole(self.b.callee).note(e, "callee operand")
+                        break
+            self.expr(callee_k, fun)
+            for i, arg in enumerate(a):
+                argument(self.merged_tag_hole(ks, fns, i), arg)
+        elif op == "callinter":
+            recv = e.value.args[0]
+            argument(self.heap_hole(), recv)
+            for arg in a:
+                argument(self.heap_hole(), arg)
+        elif op == "append":
+            k0 = ks[0] if ks else self.discard_hole()
+            appendee_k = self.b.tee(self.fn, self.depth, [k0, Hole(self.b.mutator)])
+            st = a[0].type.underlying()
+            elem = st.elem if isinstance(st, T.Slice) else T.INVALID
+            if T.has_pointers(elem):
+                appendee_k = self.b.tee(self.fn, self.depth,
+                                        [appendee_k, self.heap_hole().deref(e, "appendee slice")])
+            argument(appendee_k, a[0])
+            if e.ddd:
+                appended_k = self.discard_hole()
+                if len(a) > 1:
+                    t1 = a[1].type.underlying()
+                    if isinstance(t1, T.Slice) and T.has_pointers(t1.elem):
+                        appended_k = self.heap_hole().deref(e, "appended slice...")
+                    argument(appended_k, a[1])
+            else:
+                for x in a[1:]:
+                    argument(self.heap_hole(), x)
+            bs = self.spill(k0, e)
+            bs.dst.loop_depth = 0
+        elif op == "copy":
+            argument(Hole(self.b.mutator), a[0])
+            copied_k = self.discard_hole()
+            t1 = a[1].type.underlying()
+            if isinstance(t1, T.Slice) and T.has_pointers(t1.elem):
+                copied_k = self.heap_hole().deref(e, "copied slice")
+            argument(copied_k, a[1])
+        elif op == "panic":
+            argument(self.heap_hole(), a[0])
+        elif op in ("complex", "delete", "print", "println", "recover"):
+            for x in a:
+                self.discard(x)
+        elif op in ("min", "max"):
+            k0 = ks[0] if ks else self.discard_hole()
+            for x in a:
+                argument(k0, x)
+        elif op in ("len", "cap", "real", "imag", "close"):
+            self.discard(a[0])
+        elif op == "clear":
+            argument(Hole(self.b.mutator), a[0])
+
+    def merged_tag_hole(self, ks: list[Hole] | None, fns: list[ir.Func], i: int) -> Hole:
+        if not fns:
+            return self.heap_hole()
+        return self.b.tee(self.fn, self.depth, [self.tag_hole(ks, f, i) for f in fns])
+
+    def tag_hole(self, ks: list[Hole] | None, fn: ir.Func, i: int) -> Hole:
+        if self.b.in_batch(fn):
+            if i >= len(fn.params):
+                return self.discard_hole()
+            p = fn.params[i]
+            if getattr(p, "unnamed", False):
+                return self.discard_hole()
+            return Hole(self.loc_of(p))
+        tags = self.b.analyzed.get(id(fn))
+        if tags is None or i >= len(tags):
+            if fn.body is None or tags is None:
+                return self.heap_hole()
+            return self.discard_hole()
+        lk = tags[i]
+        if lk is None:
+            return self.discard_hole()
+        tks: list[Hole] = []
+        if lk.heap >= 0:
+            tks.append(self.heap_hole().shift(lk.heap))
+        if lk.v[1] >= 0:
+            tks.append(Hole(self.b.mutator).shift(lk.v[1]))
+        if lk.v[2] >= 0:
+            tks.append(Hole(self.b.callee).shift(lk.v[2]))
+        if ks is not None:
+            for r in range(NUM_RESULTS):
+                x = lk.result(r)
+                if x >= 0 and r < len(ks):
+                    tks.append(ks[r].shift(x))
+        return self.b.tee(self.fn, self.depth, tks)
+
+
+_BINARY = {"add", "sub", "mul", "div", "mod", "lsh", "rsh", "and", "or", "xor", "andnot",
+           "eq", "ne", "lt", "le", "gt", "ge", "andand", "oror"}
+_BUILTIN_CALLS = {"append", "copy", "panic", "complex", "delete", "print", "println",
+                  "recover", "min", "max", "len", "cap", "real", "imag", "close", "clear"}
+
+
+# ---------------------------------------------------------------- reassignment oracle
+
+def static_value(e: ir.Expr) -> ir.Expr:
+    """Follow single-assignment, never-address-taken locals to their defining value."""
+    seen = 0
+    while seen < 100:
+        seen += 1
+        if e.op == "convnop" and e.args:
+            e = e.args[0]
+            continue
+        if e.op != "name" or e.var is None:
+            return e
+        v = e.var
+        if v.cls != ir.LOCAL or v.addrtaken or v.assigns or v.defn is None:
+            return e
+        e = v.defn
+    return e
+
+
+def assigned_callees(v: ir.Var) -> list[ir.Func]:
+    if v.cls != ir.LOCAL or v.addrtaken or getattr(v, "other_assign", False):
+        return []
+    if not isinstance(v.type.underlying(), T.Signature):
+        return []
+    vals = list(v.assign_exprs)
+    out: list[ir.Func] = []
+    for x in vals:
+        x = static_value(x)
+        if x.op == "nil":
+            continue
+        if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC and x.var.func:
+            out.append(x.var.func)
+        elif x.op == "closure" and x.func is not None:
+            out.append(x.func)
+        elif x.op == "methexpr" and x.func is not None:
+            out.append(x.func)
+        else:
+            return []
+    return out
+
+
+# ---------------------------------------------------------------- self assignment
+
+def _outer_name(e: ir.Expr) -> ir.Var | None:
+    return e.var if e.op == "name" else None
+
+
+def is_self_assign(dst: ir.Expr, src: ir.Expr) -> bool:
+    if _is_slice_self_assign(dst, src):
+        return True
+    if dst.op != src.op:
+        return False
+    if dst.op in ("dot", "dotptr"):
+        return same_safe_expr(dst.args[0], src.args[0])
+    if dst.op == "index":
+        if _may_affect_memory(dst.args[1]) or _may_affect_memory(src.args[1]):
+            return False
+        return same_safe_expr(dst.args[0], src.args[0])
+    return False
+
+
+def _is_slice_self_assign(dst: ir.Expr, src: ir.Expr) -> bool:
+    if dst.op not in ("deref", "dotptr"):
+        return False
+    dx = dst.args[0]
+    if dx.op != "name":
+        return False
+    if src.op != "slice":
+        return False
+    base = src.args[0]
+    if base.op == "addr":
+        return False
+    if base.op not in ("deref", "dotptr"):
+        return False
+    bx = base.args[0]
+    return bx.op == "name" and bx.var is dx.var
+
+
+def _may_affect_memory(e: ir.Expr) -> bool:
+    if e.op in ("name", "lit", "nil"):
+        return False
+    if e.op in _BINARY - {"eq", "ne", "lt", "le", "gt", "ge", "andand", "oror"}:
+        return _may_affect_memory(e.args[0]) or _may_affect_memory(e.args[1])
+    if e.op == "index":
+        return _may_affect_memory(e.args[0]) or _may_affect_memory(e.args[1])
+    if e.op in ("conv", "convnop", "len", "cap", "not", "bitnot", "plus", "neg", "dot",
+                "dotptr", "deref"):
+        return _may_affect_memory(e.args[0])
+    return True
+
+
+def same_safe_expr(a: ir.Expr, b: ir.Expr) -> bool:
+    while a.op == "convnop" and a.implicit:
+        a = a.args[0]
+    while b.op == "convnop" and b.implicit:
+        b = b.args[0]
+    if a.op != b.op:
+        return False
+    if a.op == "name":
+        return a.var is b.var
+    if a.op in ("dot", "dotptr"):
+        return a.value == b.value and same_safe_expr(a.args[0], b.args[0])
+    if a.op in ("deref", "conv", "convnop"):
+        return same_safe_expr(a.args[0], b.args[0])
+    if a.op == "index":
+        return same_safe_expr(a.args[0], b.args[0]) and same_safe_expr(a.args[1], b.args[1])
+    if a.op == "lit":
+        return a.value == b.value
+    return False
+
+
+def heap_alloc_reason(n: Any) -> str:
+    """Why a location must be on the heap regardless of flows (size rules)."""
+    if n is None:
+        return ""
+    if isinstance(n, ir.Var):
+        if n.cls in (ir.PARAM, ir.RESULT):
+            return ""
+        if T.sizeof(n.type) > MAX_STACK_VAR:
+            return "too large for stack"
+        return ""
+    e: ir.Expr = n
+    if e.op in ("new", "ptrlit"):
+        elem = e.type.underlying().elem if isinstance(e.type.underlying(), T.Pointer) else None
+        if elem is not None and T.sizeof(elem) > MAX_IMPLICIT_STACK_VAR:
+            return "too large for stack"
+    if e.op == "closure" and e.func is not None:
+        size = 8 + sum(8 if not _byval(v) else T.sizeof(v.type) for v in e.func.closure_vars)
+        if size > MAX_IMPLICIT_STACK_VAR:
+            return "too large for stack"
+    if e.op == "makeslice":
+        st = e.type.underlying()
+        elem = st.elem if isinstance(st, T.Slice) else T.INVALID
+        esize = T.sizeof(elem)
+        if esize == 0:
+            return "zero-sized element"
+        r = e.args[1] if len(e.args) > 1 else (e.args[0] if e.args else None)
+        if r is None or r.op != "lit" or not isinstance(r.value, int):
+            return ""
+        if not (-(1 << 31) <= r.value < (1 << 31)):
+            return ""
+        if r.value > MAX_IMPLICIT_STACK_VAR // esize:
+            return "too large for stack"
+    return ""
+
+
+def _byval(v: ir.Var) -> bool:
+    return bool(getattr(v, "byval", True))

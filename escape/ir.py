@@ -1,0 +1,110 @@
+"""The small typed IR that lowering produces and the escape graph builder consumes.
+
+Every implicit operation of Go source is explicit here: interface conversions, `&`/`*`
+on method receivers, variadic packing (an implicit slice literal), method calls as
+calls of method expressions, go/defer calls as argument-less closures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .types import Signature, Type
+
+Pos = tuple[int, int, str]  # (line, column, display file name)
+
+# Variable classes
+LOCAL, PARAM, RESULT, GLOBAL, FUNC = "local", "param", "result", "global", "func"
+
+
+@dataclass(eq=False)
+class Var:
+    name: str
+    type: Type
+    pos: Pos
+    cls: str
+    fn: Func | None = None          # declaring function (None for globals and funcs)
+    func: Func | None = None        # for cls == FUNC: the function it names
+    # reassignment oracle data: how this variable gets its value
+    defn: Any = None                # the single defining value (Expr) when assigned once
+    assigns: int = 0                # assignments after declaration (incl. ++, op=)
+    addrtaken: bool = False
+    const_value: Any = None         # for locals that StaticValue resolves to a constant
+    index: int = 0                  # parameter/result index
+    is_receiver: bool = False
+    assign_exprs: list = field(default_factory=list)  # every value assigned (for callee oracle)
+
+    def __repr__(self) -> str:
+        return f"Var({self.name})"
+
+
+@dataclass(eq=False)
+class Expr:
+    op: str
+    type: Type
+    pos: Pos
+    args: list[Expr] = field(default_factory=list)
+    var: Var | None = None          # for op == "name"
+    value: Any = None               # constant value (op == "lit"), field/method name, etc.
+    implicit: bool = False
+    ddd: bool = False               # call with `xs...`
+    func: Func | None = None        # closure function, or static callee
+    extra: dict = field(default_factory=dict)
+    text: str | None = None         # pre-rendered text where the printer cannot derive it
+
+    def __repr__(self) -> str:
+        return f"Expr({self.op}@{self.pos[0]}:{self.pos[1]})"
+
+
+@dataclass(eq=False)
+class Stmt:
+    op: str
+    pos: Pos
+    lhs: list[Expr | None] = field(default_factory=list)
+    rhs: list[Expr] = field(default_factory=list)
+    body: list[Stmt] = field(default_factory=list)
+    els: list[Stmt] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    init: list[Stmt] = field(default_factory=list)
+    cond: Expr | None = None
+    post: Stmt | None = None
+    decl_vars: list[Var] = field(default_factory=list)  # variables declared by this statement
+    label: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Case:
+    pos: Pos
+    exprs: list[Expr] = field(default_factory=list)
+    body: list[Stmt] = field(default_factory=list)
+    var: Var | None = None          # type-switch clause variable
+    comm: Stmt | None = None        # select communication
+
+
+@dataclass(eq=False)
+class Func:
+    name: str                       # compiler name: f, T.M, (*T).M, f.func1
+    sig: Signature
+    pos: Pos
+    params: list[Var] = field(default_factory=list)   # receiver first
+    results: list[Var] = field(default_factory=list)
+    body: list[Stmt] | None = None
+    dcl: list[Var] = field(default_factory=list)      # locals in declaration order
+    parent: Func | None = None      # enclosing function for literals
+    closure_vars: list[Var] = field(default_factory=list)  # captured outer variables
+    closures: list[Func] = field(default_factory=list)
+    is_wrapper: bool = False        # compiler-generated go/defer wrapper
+    refs: list[Func] = field(default_factory=list)    # functions referenced in the body
+    unsupported: list[tuple[Pos, str]] = field(default_factory=list)
+    noescape: bool = False
+    is_package_init: bool = False
+    closure_expr: Expr | None = None
+
+    @property
+    def is_closure(self) -> bool:
+        return self.parent is not None and bool(self.closure_vars)
+
+    def __repr__(self) -> str:
+        return f"Func({self.name})"

@@ -1,0 +1,1838 @@
+"""Lower phase: function bodies (tree-sitter nodes) to the typed IR of `ir.py`.
+
+Lowering type-checks expressions as it goes (it needs types to know where Go inserts
+implicit operations) and makes every implicit operation explicit: interface
+conversions, `&`/`*` on method receivers, embedded-field steps, variadic packing,
+array slicing (which takes the array's address), multi-value call temporaries, and
+the wrapper closures that go/defer statements become.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from . import ir
+from . import types as T
+from .resolve import (Builtin, Const, Nil, PkgName, Resolver, Scope, TypeName, Unknown,
+                      Unsupported)
+from .syntax import Node, SourceFile, named_children, text
+
+E = ir.Expr
+
+
+class LowerError(Exception):
+    pass
+
+
+def _pos_of(f: SourceFile, n: Node) -> ir.Pos:
+    return (n.start_point.row + 1, n.start_point.column + 1, f.display)
+
+
+def _anon(n: Node, kind: str) -> Node | None:
+    for c in n.children:
+        if c.type == kind:
+            return c
+    return None
+
+
+_BINOPS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "<<": "lsh",
+           ">>": "rsh", "&": "and", "|": "or", "^": "xor", "&^": "andnot", "==": "eq",
+           "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "&&": "andand",
+           "||": "oror"}
+_CMP = {"eq", "ne", "lt", "le", "gt", "ge"}
+_UNOPS = {"-": "neg", "+": "plus", "^": "bitnot", "!": "not", "<-": "recv", "&": "addr",
+          "*": "deref"}
+
+
+class Lowerer:
+    def __init__(self, res: Resolver) -> None:
+        self.res = res
+        self.fn: ir.Func | None = None
+        self.file: SourceFile = res.files[0] if res.files else None  # type: ignore[assignment]
+        self.scope: Scope = res.scope
+        self.tmp_counter = 0
+        self.funclit_counter: dict[int, int] = {}
+        self.iota: int | None = None
+        self.pending_init: list[ir.Stmt] = []
+        self.labels_loop: dict[str, bool] = {}
+        res.eval_const = self._eval_const_node
+        self.unsupported: list[tuple[ir.Pos, str, ir.Func | None]] = []
+
+    # ============================================================ package
+
+    def lower_package(self) -> list[ir.Func]:
+        res = self.res
+        init = ir.Func("init", T.Signature([], []), (1, 1, res.files[0].display))
+        init.is_package_init = True
+        init.body = []
+        self.init_fn = init
+        # constants first (lazily anyway), then global variables
+        for v in res.globals:
+            self._global_type(v)
+        for spec, f in res.var_specs:
+            self._lower_global_spec(spec, f, init)
+        funcs: list[ir.Func] = []
+        if init.body:
+            funcs.append(init)
+        for fn in res.funcs:
+            self._lower_func(fn)
+            funcs.append(fn)
+        return funcs
+
+    def _global_type(self, v: ir.Var) -> T.Type:
+        if v.type is not None:
+            return v.type
+        spec, tnode, i, fi = self.res.var_nodes[id(v)]
+        v.type = T.INVALID
+        if tnode is not None:
+            v.type = self.res.resolve_type(tnode, fi.scope)
+        else:
+            vals = spec.child_by_field_name("value")
+            vs = named_children(vals) if vals is not None else []
+            saved = (self.file, self.scope, self.fn)
+            self.file, self.scope, self.fn = fi.file, fi.scope, None
+            try:
+                if len(vs) == len(spec.children_by_field_name("name")):
+                    e = self.expr(vs[i])
+                    v.type = T.default_type(e.type)
+                elif len(vs) == 1:
+                    e = self.expr(vs[0])
+                    if isinstance(e.type, T.Tuple) and i < len(e.type.types):
+                        v.type = e.type.types[i]
+                    elif i == 0:
+                        v.type = e.type
+                    else:
+                        v.type = T.BOOL_T
+            except Unsupported:
+                v.type = T.INVALID
+            finally:
+                self.file, self.scope, self.fn = saved
+        return v.type
+
+    def _lower_global_spec(self, spec: Node, f: SourceFile, init: ir.Func) -> None:
+        vals = spec.child_by_field_name("value")
+        if vals is None:
+            return
+        fi = next(x for x in self.res.file_infos if x.file is f)
+        names = spec.children_by_field_name("name")
+        self.file, self.scope, self.fn = f, fi.scope, init
+        vs = named_children(vals)
+        gvars = [self.scope.lookup(text(n)) if text(n) != "_" else None for n in names]
+        try:
+            if len(vs) == len(names):
+                for gv, vn in zip(gvars, vs):
+                    e = self.expr(vn)
+                    if gv is not None:
+                        e = self.assign_conv(e, gv.type)
+                    if self._static_init(e):
+                        self._note_closures_static(e)
+                        continue
+                    lhs = E("name", gv.type, gv.pos, var=gv) if gv is not None else None
+                    init.body.append(ir.Stmt("as", _pos_of(f, spec), lhs=[lhs], rhs=[e]))
+            else:
+                e = self.expr(vs[0])
+                lhs = [E("name", gv.type, gv.pos, var=gv) if gv is not None else None
+                       for gv in gvars]
+                init.body.append(self._multi_assign_stmt(lhs, e, _pos_of(f, spec)))
+        except Unsupported as u:
+            self._report_unsupported(u)
+        finally:
+            self.fn = None
+
+    def _static_init(self, e: E) -> bool:
+        op = e.op
+        if op in ("lit", "nil", "closure", "methexpr"):
+            return op != "closure" or not (e.func and e.func.closure_vars)
+        if op == "name":
+            return e.var is not None and e.var.cls in (ir.FUNC, ir.GLOBAL)
+        if op == "addr":
+            return e.args[0].op == "name" and e.args[0].var.cls == ir.GLOBAL  # type: ignore
+        if op in ("structlit", "arraylit", "slicelit"):
+            return all(self._static_init(a) for a in e.args)
+        if op == "ptrlit":
+            return self._static_init(e.args[0])
+        if op == "conviface":
+            return e.args[0].op == "lit" or (T.is_direct_iface(e.args[0].type)
+                                             and self._static_init(e.args[0]))
+        return False
+
+    def _note_closures_static(self, e: E) -> None:
+        for a in e.args:
+            self._note_closures_static(a)
+
+    def _report_unsupported(self, u: Unsupported) -> None:
+        pos = _pos_of(self.file, u.node) if u.node is not None else (1, 1, self.file.display)
+        self.unsupported.append((pos, u.what, self.fn))
+        if self.fn is not None:
+            self.fn.unsupported.append((pos, u.what))
+
+    # ============================================================ functions
+
+    def _lower_func(self, fn: ir.Func) -> None:
+        node, fi = self.res.func_nodes[id(fn)]
+        self.file = fi.file
+        self.fn = fn
+        scope = Scope(fi.scope, fn)
+        self.scope = scope
+        self._declare_params(fn, node, scope)
+        body = node.child_by_field_name("body")
+        if body is None:
+            fn.body = None
+            return
+        if getattr(fn, "extra_generic", False):
+            fn.unsupported.append((fn.pos, "generic function"))
+            fn.body = []
+            return
+        try:
+            fn.body = self.block(body)
+        except Unsupported as u:
+            self._report_unsupported(u)
+            fn.body = []
+        except RecursionError:
+            fn.unsupported.append((fn.pos, "expression nesting too deep"))
+            fn.body = []
+
+    def _declare_params(self, fn: ir.Func, node: Node, scope: Scope) -> None:
+        sig = fn.sig
+        idx = 0
+        plist = []
+        if sig.recv is not None:
+            plist.append((sig.recv, True))
+        plist += [(p, False) for p in sig.params]
+        for p, is_recv in plist:
+            name = p.name if p.name and p.name != "_" else None
+            v = ir.Var(name or f"~p{idx}", p.type, p.pos or fn.pos, ir.PARAM, fn=fn, index=idx,
+                       is_receiver=is_recv)
+            v.unnamed = name is None  # type: ignore[attr-defined]
+            fn.params.append(v)
+            if name:
+                scope.insert(name, v)
+            idx += 1
+        for i, r in enumerate(sig.results):
+            name = r.name if r.name and r.name != "_" else None
+            v = ir.Var(name or f"~r{i}", r.type, r.pos or fn.pos, ir.RESULT, fn=fn, index=i)
+            v.unnamed = name is None  # type: ignore[attr-defined]
+            fn.results.append(v)
+            if name:
+                scope.insert(name, v)
+
+    # ============================================================ statements
+
+    def block(self, n: Node) -> list[ir.Stmt]:
+        saved = self.scope
+        self.scope = Scope(saved)
+        out: list[ir.Stmt] = []
+        try:
+            for c in self._stmt_nodes(n):
+                self.stmt(c, out)
+        finally:
+            self.scope = saved
+        return out
+
+    def _stmt_nodes(self, n: Node) -> list[Node]:
+        out = []
+        for c in n.named_children:
+            if c.type == "statement_list":
+                out.extend(x for x in c.named_children if x.type != "comment")
+            elif c.type != "comment":
+                out.append(c)
+        return out
+
+    def p(self, n: Node) -> ir.Pos:
+        return _pos_of(self.file, n)
+
+    def declare(self, name_node: Node, t: T.Type, pos: ir.Pos | None = None) -> ir.Var | None:
+        name = text(name_node)
+        if name == "_":
+            return None
+        assert self.fn is not None
+        v = ir.Var(name, t, pos or self.p(name_node), ir.LOCAL, fn=self.fn)
+        self.fn.dcl.append(v)
+        self.scope.insert(name, v)
+        return v
+
+    def new_temp(self, t: T.Type, pos: ir.Pos) -> ir.Var:
+        assert self.fn is not None
+        self.tmp_counter += 1
+        v = ir.Var(f".autotmp_{self.tmp_counter}", t, pos, ir.LOCAL, fn=self.fn)
+        v.is_temp = True  # type: ignore[attr-defined]
+        self.fn.dcl.append(v)
+        return v
+
+    def stmt(self, n: Node, out: list[ir.Stmt]) -> None:
+        k = n.type
+        pos = self.p(n)
+        if k == "expression_statement":
+            e = self.expr(named_children(n)[0], allow_void=True)
+            out.append(ir.Stmt("expr", pos, rhs=[e]))
+        elif k == "short_var_declaration":
+            self._short_var(n, out)
+        elif k == "var_declaration":
+            for spec in named_children(n):
+                specs = named_children(spec) if spec.type == "var_spec_list" else [spec]
+                for s in specs:
+                    if s.type == "var_spec":
+                        self._local_var_spec(s, out)
+        elif k == "const_declaration":
+            self.res._collect_consts(n, None, self.scope)  # type: ignore[arg-type]
+            for c in self.scope.names.values():
+                if isinstance(c, Const) and getattr(c, "scope", None) is None:
+                    c.scope = self.scope  # type: ignore[attr-defined]
+        elif k == "type_declaration":
+            self._local_types(n)
+        elif k == "assignment_statement":
+            self._assignment(n, out)
+        elif k in ("inc_statement", "dec_statement"):
+            x = self.expr(named_children(n)[0])
+            self._note_assign(x)
+            one = E("lit", x.type, pos, value=Fraction(1) if T.is_numeric(x.type)
+                    and x.type.underlying().kind == T.FLOAT else 1)  # type: ignore[attr-defined]
+            out.append(ir.Stmt("asop", self.p(_anon(n, "++") or _anon(n, "--") or n),
+                               lhs=[x], rhs=[one]))
+        elif k == "send_statement":
+            ch = self.expr(n.child_by_field_name("channel"))
+            ct = ch.type.underlying()
+            v = self.expr(n.child_by_field_name("value"))
+            if isinstance(ct, T.Chan):
+                v = self.assign_conv(v, ct.elem)
+            out.append(ir.Stmt("send", self.p(_anon(n, "<-") or n), lhs=[ch], rhs=[v]))
+        elif k == "block":
+            out.append(ir.Stmt("block", pos, body=self.block(n)))
+        elif k == "if_statement":
+            out.append(self._if(n))
+        elif k == "for_statement":
+            out.append(self._for(n, None))
+        elif k == "expression_switch_statement":
+            out.append(self._switch(n))
+        elif k == "type_switch_statement":
+            out.append(self._type_switch(n))
+        elif k == "select_statement":
+            out.append(self._select(n))
+        elif k == "labeled_statement":
+            label = text(n.child_by_field_name("label"))
+            out.append(ir.Stmt("label", pos, label=label))
+            inner = [c for c in named_children(n) if c.type != "label_name"]
+            for c in inner:
+                if c.type == "for_statement":
+                    out.append(self._for(c, label))
+                else:
+                    self.stmt(c, out)
+        elif k == "goto_statement":
+            lbl = next((c for c in named_children(n) if c.type == "label_name"), None)
+            out.append(ir.Stmt("goto", pos, label=text(lbl) if lbl else None))
+        elif k in ("break_statement", "continue_statement", "fallthrough_statement",
+                   "empty_statement"):
+            pass
+        elif k == "return_statement":
+            out.append(self._return(n))
+        elif k in ("go_statement", "defer_statement"):
+            self._go_defer(n, out)
+        elif k == "comment":
+            pass
+        else:
+            raise Unsupported(n, f"statement {k}")
+
+    def _local_types(self, n: Node) -> None:
+        for spec in named_children(n):
+            if spec.type not in ("type_spec", "type_alias"):
+                continue
+            name = text(spec.child_by_field_name("name"))
+            if spec.child_by_field_name("type_parameters") is not None:
+                raise Unsupported(spec, "generic type")
+            if spec.type == "type_alias":
+                tn = TypeName(name, self.res.resolve_type(spec.child_by_field_name("type"),
+                                                          self.scope), alias=True)
+                self.scope.insert(name, tn)
+                continue
+            named = T.Named(name, self.res.path, self.res.name)
+            tn = TypeName(name, named, spec)
+            self.scope.insert(name, tn)
+            named.under = self.res.resolve_type(spec.child_by_field_name("type"), self.scope)
+
+    def _note_assign(self, x: E | None) -> None:
+        """Record an assignment to x for the reassignment oracle."""
+        if x is not None and x.op == "name" and x.var is not None:
+            x.var.assigns += 1
+
+    def _short_var(self, n: Node, out: list[ir.Stmt]) -> None:
+        lhs_nodes = named_children(n.child_by_field_name("left"))
+        rhs_nodes = named_children(n.child_by_field_name("right"))
+        pos = self.p(_anon(n, ":=") or n)
+        if len(rhs_nodes) == 1 and len(lhs_nodes) > 1:
+            rhs = self.expr(rhs_nodes[0], multi=True)
+            types = self._multi_types(rhs, len(lhs_nodes))
+            lhs: list[E | None] = []
+            new_vars: list[ir.Var] = []
+            for ln, t in zip(lhs_nodes, types):
+                existing = self.scope.names.get(text(ln))
+                if isinstance(existing, ir.Var) and text(ln) != "_":
+                    lhs.append(E("name", existing.type, self.p(ln), var=existing))
+                    existing.assigns += 1
+                    continue
+                v = self.declare(ln, T.default_type(t))
+                if v is not None:
+                    new_vars.append(v)
+                    lhs.append(E("name", v.type, v.pos, var=v))
+                else:
+                    lhs.append(None)
+            st = self._multi_assign_stmt(lhs, rhs, pos)
+            st.decl_vars = new_vars
+            for v in new_vars:
+                v.defn_stmt = st  # type: ignore[attr-defined]
+            out.append(st)
+            return
+        rhs_exprs = [self.expr(r) for r in rhs_nodes]
+        lhs2: list[E | None] = []
+        new_vars = []
+        for ln, r in zip(lhs_nodes, rhs_exprs):
+            existing = self.scope.names.get(text(ln))
+            if isinstance(existing, ir.Var) and text(ln) != "_":
+                lhs2.append(E("name", existing.type, self.p(ln), var=existing))
+                existing.assigns += 1
+                continue
+            t = T.default_type(r.type)
+            if isinstance(t, T.Basic) and t.kind == T.NIL:
+                t = T.INVALID
+            v = self.declare(ln, t)
+            if v is not None:
+                new_vars.append(v)
+                lhs2.append(E("name", v.type, v.pos, var=v))
+            else:
+                lhs2.append(None)
+        rhs_conv = [self.assign_conv(r, le.type if le is not None else None)
+                    for r, le in zip(rhs_exprs, lhs2)]
+        for le, r in zip(lhs2, rhs_conv):
+            if le is not None and le.var in new_vars:
+                le.var.defn = r
+        op = "as" if len(lhs2) == 1 else "as2"
+        st = ir.Stmt(op, pos, lhs=lhs2, rhs=rhs_conv, decl_vars=new_vars)
+        for v in new_vars:
+            v.defn_stmt = st  # type: ignore[attr-defined]
+        out.append(st)
+
+    def _local_var_spec(self, s: Node, out: list[ir.Stmt]) -> None:
+        names = s.children_by_field_name("name")
+        tnode = s.child_by_field_name("type")
+        vals = s.child_by_field_name("value")
+        t = self.res.resolve_type(tnode, self.scope) if tnode is not None else None
+        vs = named_children(vals) if vals is not None else []
+        pos = self.p(s)
+        if not vs:
+            for nm in names:
+                v = self.declare(nm, t or T.INVALID)
+                if v is not None:
+                    out.append(ir.Stmt("dcl", pos, decl_vars=[v]))
+            return
+        if len(vs) == 1 and len(names) > 1:
+            rhs = self.expr(vs[0], multi=True)
+            types = self._multi_types(rhs, len(names))
+            vars_ = [self.declare(nm, t or T.default_type(tt)) for nm, tt in zip(names, types)]
+            lhs = [E("name", v.type, v.pos, var=v) if v else None for v in vars_]
+            st = self._multi_assign_stmt(lhs, rhs, self.p(_anon(s, "=") or s))
+            st.decl_vars = [v for v in vars_ if v]
+            for v in st.decl_vars:
+                v.defn_stmt = st  # type: ignore[attr-defined]
+            out.append(st)
+            return
+        exprs = [self.expr(v) for v in vs]
+        vars_ = []
+        for nm, e in zip(names, exprs):
+            vt = t or T.default_type(e.type)
+            vars_.append(self.declare(nm, vt))
+        for v, e in zip(vars_, exprs):
+            e2 = self.assign_conv(e, v.type if v else t)
+            lhs = E("name", v.type, v.pos, var=v) if v else None
+            st = ir.Stmt("as", self.p(_anon(s, "=") or s), lhs=[lhs], rhs=[e2],
+                         decl_vars=[v] if v else [])
+            if v is not None:
+                v.defn = e2
+                v.defn_stmt = st  # type: ignore[attr-defined]
+            out.append(st)
+
+    def _multi_types(self, rhs: E, n: int) -> list[T.Type]:
+        if isinstance(rhs.type, T.Tuple):
+            ts = list(rhs.type.types)
+        elif rhs.op in ("indexmap", "dottype", "recv"):
+            ts = [rhs.type, T.BOOL_T]
+        else:
+            ts = [rhs.type]
+        while len(ts) < n:
+            ts.append(T.INVALID)
+        return ts[:n]
+
+    def _multi_assign_stmt(self, lhs: list[E | None], rhs: E, pos: ir.Pos) -> ir.Stmt:
+        op = {"indexmap": "as2mapr", "dottype": "as2dottype", "recv": "as2recv"}.get(rhs.op,
+                                                                                  "as2func")
+        if op != "as2func":
+            rhs.extra["commaok"] = True
+            if lhs and lhs[0] is not None and rhs.op == "dottype":
+                pass
+            rhs2 = [self.assign_conv(rhs, lhs[0].type if lhs[0] is not None else None),
+                    E("lit", T.BOOL_T, pos, value=True)]
+            return ir.Stmt(op, pos, lhs=lhs, rhs=rhs2)
+        if rhs.op not in ("call", "callinter"):
+            # unknown callee or unsupported: treat as a call with unknown results
+            return ir.Stmt("as2func", pos, lhs=lhs, rhs=[rhs])
+        return ir.Stmt("as2func", pos, lhs=lhs, rhs=[rhs])
+
+    def _assignment(self, n: Node, out: list[ir.Stmt]) -> None:
+        op_node = n.child_by_field_name("operator")
+        op = text(op_node)
+        lhs_nodes = named_children(n.child_by_field_name("left"))
+        rhs_nodes = named_children(n.child_by_field_name("right"))
+        pos = self.p(op_node)
+        if op != "=":
+            x = self.expr(lhs_nodes[0])
+            y = self.expr(rhs_nodes[0])
+            binop = _BINOPS.get(op[:-1], "add")
+            if binop not in ("lsh", "rsh"):
+                y = self.assign_conv(y, x.type)
+            elif T.is_untyped(y.type):
+                y = self.assign_conv(y, T.UINT_T)
+            self._note_assign(x)
+            st = ir.Stmt("asop", pos, lhs=[x], rhs=[y], extra={"binop": binop})
+            out.append(st)
+            return
+        lhs = [None if text(ln) == "_" else self.expr(ln) for ln in lhs_nodes]
+        for x in lhs:
+            self._note_assign(x)
+            if x is not None and x.op == "name" and x.var is not None:
+                x.var.defn = None
+        if len(rhs_nodes) == 1 and len(lhs_nodes) > 1:
+            rhs = self.expr(rhs_nodes[0], multi=True)
+            out.append(self._multi_assign_stmt(lhs, rhs, pos))
+            return
+        rhs = [self.assign_conv(self.expr(r), x.type if x is not None else None)
+               for r, x in zip(rhs_nodes, lhs)]
+        for x, r in zip(lhs, rhs):
+            if x is not None and x.op == "name" and x.var is not None:
+                x.var.assign_exprs.append(r)
+        out.append(ir.Stmt("as" if len(lhs) == 1 else "as2", pos, lhs=lhs, rhs=rhs))
+
+    def _if(self, n: Node) -> ir.Stmt:
+        saved = self.scope
+        self.scope = Scope(saved)
+        try:
+            init: list[ir.Stmt] = []
+            ini = n.child_by_field_name("initializer")
+            if ini is not None:
+                self.stmt(ini, init)
+            cond = self.expr(n.child_by_field_name("condition"))
+            body = self.block(n.child_by_field_name("consequence"))
+            els: list[ir.Stmt] = []
+            alt = n.child_by_field_name("alternative")
+            if alt is not None:
+                if alt.type == "block":
+                    els = self.block(alt)
+                else:
+                    self.stmt(alt, els)
+            return ir.Stmt("if", self.p(n), init=init, cond=cond, body=body, els=els)
+        finally:
+            self.scope = saved
+
+    def _for(self, n: Node, label: str | None) -> ir.Stmt:
+        saved = self.scope
+        self.scope = Scope(saved)
+        try:
+            body_node = n.child_by_field_name("body")
+            clause = next((c for c in named_children(n) if c.type in ("for_clause",
+                                                                         "range_clause")), None)
+            if clause is None:
+                cond_nodes = [c for c in named_children(n) if c is not body_node]
+                cond = self.expr(cond_nodes[0]) if cond_nodes else None
+                return ir.Stmt("for", self.p(n), cond=cond, body=self.block(body_node),
+                               label=label)
+            if clause.type == "for_clause":
+                init: list[ir.Stmt] = []
+                ini = clause.child_by_field_name("initializer")
+                if ini is not None:
+                    self.stmt(ini, init)
+                # Go 1.22: variables declared in the init clause are per-iteration
+                for st in init:
+                    for v in st.decl_vars:
+                        v.loopvar = True  # type: ignore[attr-defined]
+                c = clause.child_by_field_name("condition")
+                cond = self.expr(c) if c is not None else None
+                post_list: list[ir.Stmt] = []
+                u = clause.child_by_field_name("update")
+                if u is not None:
+                    self.stmt(u, post_list)
+                body = self.block(body_node)
+                return ir.Stmt("for", self.p(n), init=init, cond=cond,
+                               post=post_list[0] if post_list else None, body=body, label=label)
+            return self._range(n, clause, body_node, label)
+        finally:
+            self.scope = saved
+
+    def _range(self, n: Node, clause: Node, body_node: Node, label: str | None) -> ir.Stmt:
+        left = clause.child_by_field_name("left")
+        right = clause.child_by_field_name("right")
+        x = self.expr(right)
+        xt = x.type.underlying()
+        if isinstance(xt, T.Pointer) and isinstance(xt.elem.underlying(), T.Array):
+            x = E("deref", xt.elem, x.pos, [x], implicit=True)
+            xt = xt.elem.underlying()
+        if isinstance(xt, T.Slice) or isinstance(xt, T.Array):
+            kt, vt = T.INT_T, xt.elem
+        elif isinstance(xt, T.Basic) and xt.kind == T.STRING:
+            kt, vt = T.INT_T, T.RUNE_T
+        elif isinstance(xt, T.Map):
+            kt, vt = xt.key, xt.elem
+        elif isinstance(xt, T.Chan):
+            kt, vt = xt.elem, T.INVALID
+        elif isinstance(xt, T.Basic) and xt.kind == T.INT:
+            kt, vt = T.default_type(x.type), T.INVALID
+        elif isinstance(xt, T.Signature):
+            raise Unsupported(right, "range over function")
+        else:
+            kt, vt = T.INVALID, T.INVALID
+        define = _anon(clause, ":=") is not None
+        lhs: list[E | None] = []
+        decl: list[ir.Var] = []
+        if left is not None:
+            for ln, t in zip(named_children(left), (kt, vt)):
+                if define:
+                    v = self.declare(ln, t)
+                    if v is not None:
+                        v.loopvar = True  # type: ignore[attr-defined]
+                        v.range_defn = True  # type: ignore[attr-defined]
+                        decl.append(v)
+                    lhs.append(E("name", v.type, v.pos, var=v) if v else None)
+                else:
+                    if text(ln) == "_":
+                        lhs.append(None)
+                    else:
+                        le = self.expr(ln)
+                        self._note_assign(le)
+                        if le.op == "name" and le.var is not None:
+                            le.var.defn = None
+                        lhs.append(le)
+        while len(lhs) < 2:
+            lhs.append(None)
+        st = ir.Stmt("range", self.p(n), lhs=lhs, rhs=[x], decl_vars=decl, label=label,
+                     extra={"array": isinstance(xt, T.Array)})
+        for v in decl:
+            v.defn_stmt = st  # type: ignore[attr-defined]
+        st.body = self.block(body_node)
+        return st
+
+    def _switch(self, n: Node) -> ir.Stmt:
+        saved = self.scope
+        self.scope = Scope(saved)
+        try:
+            init: list[ir.Stmt] = []
+            ini = n.child_by_field_name("initializer")
+            if ini is not None:
+                self.stmt(ini, init)
+            vn = n.child_by_field_name("value")
+            tag = self.expr(vn) if vn is not None else None
+            if tag is not None and T.is_untyped(tag.type):
+                tag = self.assign_conv(tag, None)
+            cases = []
+            for c in named_children(n):
+                if c.type not in ("expression_case", "default_case"):
+                    continue
+                exprs = []
+                if c.type == "expression_case":
+                    for en in named_children(c.child_by_field_name("value")):
+                        e = self.expr(en)
+                        if tag is not None:
+                            if T.is_interface(tag.type) and not T.is_interface(e.type):
+                                e = self.assign_conv(e, tag.type)
+                            elif T.is_untyped(e.type):
+                                e = self.assign_conv(e, tag.type)
+                        exprs.append(e)
+                saved2 = self.scope
+                self.scope = Scope(saved2)
+                body = [x for x in self._case_body(c)]
+                self.scope = saved2
+                cases.append(ir.Case(self.p(c), exprs=exprs, body=body))
+            return ir.Stmt("switch", self.p(n), init=init, cond=tag, cases=cases)
+        finally:
+            self.scope = saved
+
+    def _case_body(self, c: Node) -> list[ir.Stmt]:
+        out: list[ir.Stmt] = []
+        skip = {id(x) for x in (c.child_by_field_name("value"), c.child_by_field_name("type"),
+                                c.child_by_field_name("communication")) if x is not None}
+        for x in c.named_children:
+            if id(x) in skip or x.type in ("comment",):
+                continue
+            if x.type == "statement_list":
+                for y in x.named_children:
+                    if y.type != "comment":
+                        self.stmt(y, out)
+            elif x.type in ("expression_list",) or x.type.endswith("_type") or \
+                    x.type in ("type_identifier", "qualified_type"):
+                continue
+            else:
+                self.stmt(x, out)
+        return out
+
+    def _type_switch(self, n: Node) -> ir.Stmt:
+        saved = self.scope
+        self.scope = Scope(saved)
+        try:
+            init: list[ir.Stmt] = []
+            ini = n.child_by_field_name("initializer")
+            if ini is not None:
+                self.stmt(ini, init)
+            alias = n.child_by_field_name("alias")
+            x = self.expr(n.child_by_field_name("value"))
+            cases = []
+            for c in named_children(n):
+                if c.type not in ("type_case", "default_case"):
+                    continue
+                tnodes = c.children_by_field_name("type") if c.type == "type_case" else []
+                tnodes = [t for t in tnodes if t.is_named]
+                types_ = []
+                for tn in tnodes:
+                    if text(tn) == "nil":
+                        types_.append(None)
+                    else:
+                        types_.append(self.res.resolve_type(tn, self.scope))
+                saved2 = self.scope
+                self.scope = Scope(saved2)
+                var = None
+                if alias is not None:
+                    an = named_children(alias)[0]
+                    vt = types_[0] if len(types_) == 1 and types_[0] is not None else x.type
+                    if tnodes:
+                        anchor = tnodes[-1]
+                        while anchor.type in ("pointer_type", "slice_type", "qualified_type",
+                                              "array_type", "parenthesized_type"):
+                            if anchor.type == "qualified_type":
+                                anchor = anchor.child_by_field_name("name")
+                            elif anchor.type == "array_type" or anchor.type == "slice_type":
+                                anchor = anchor.child_by_field_name("element")
+                            else:
+                                anchor = named_children(anchor)[0]
+                        vpos = self.p(anchor)
+                    else:
+                        vpos = self.p(c)
+                    var = self.declare(an, vt, vpos)
+                    if var is not None:
+                        var.casevar = True  # type: ignore[attr-defined]
+                body = self._case_body(c)
+                self.scope = saved2
+                cases.append(ir.Case(self.p(c), var=var,
+                                     exprs=[E("type", t or T.UNTYPED_NIL, self.p(c)) for t in
+                                            types_]))
+                cases[-1].body = body
+            return ir.Stmt("typeswitch", self.p(n), init=init, cond=x, cases=cases,
+                           extra={"has_var": alias is not None})
+        finally:
+            self.scope = saved
+
+    def _select(self, n: Node) -> ir.Stmt:
+        cases = []
+        for c in named_children(n):
+            if c.type not in ("communication_case", "default_case"):
+                continue
+            saved = self.scope
+            self.scope = Scope(saved)
+            comm_list: list[ir.Stmt] = []
+            cn = c.child_by_field_name("communication")
+            if cn is not None:
+                if cn.type == "receive_statement":
+                    left = cn.child_by_field_name("left")
+                    right = cn.child_by_field_name("right")
+                    r = self.expr(right)
+                    if left is None:
+                        comm_list.append(ir.Stmt("expr", self.p(cn), rhs=[r]))
+                    else:
+                        lnodes = named_children(left)
+                        define = _anon(cn, ":=") is not None
+                        lhs: list[E | None] = []
+                        types = self._multi_types(r, len(lnodes)) if len(lnodes) > 1 else [r.type]
+                        for ln, t in zip(lnodes, types):
+                            if define:
+                                v = self.declare(ln, t)
+                                lhs.append(E("name", v.type, v.pos, var=v) if v else None)
+                            else:
+                                lhs.append(None if text(ln) == "_" else self.expr(ln))
+                        if len(lnodes) > 1:
+                            comm_list.append(self._multi_assign_stmt(lhs, r, self.p(cn)))
+                        else:
+                            comm_list.append(ir.Stmt("as", self.p(cn), lhs=lhs, rhs=[r]))
+                else:
+                    self.stmt(cn, comm_list)
+            body = self._case_body(c)
+            self.scope = saved
+            cases.append(ir.Case(self.p(c), comm=comm_list[0] if comm_list else None, body=body))
+        return ir.Stmt("select", self.p(n), cases=cases)
+
+    def _return(self, n: Node) -> ir.Stmt:
+        assert self.fn is not None
+        vals = [c for c in named_children(n) if c.type == "expression_list"]
+        exprs_n = named_children(vals[0]) if vals else []
+        pos = self.p(n)
+        results = self.fn.results
+        if not exprs_n:
+            return ir.Stmt("return", pos, extra={"bare": True})
+        if len(exprs_n) == 1 and len(results) > 1:
+            call = self.expr(exprs_n[0], multi=True)
+            tmps = []
+            types = self._multi_types(call, len(results))
+            init = []
+            for t in types:
+                tmps.append(self.new_temp(t, pos))
+            lhs = [E("name", v.type, pos, var=v) for v in tmps]
+            init.append(self._multi_assign_stmt(lhs, call, pos))
+            rhs = [self.assign_conv(E("name", v.type, pos, var=v), r.type)
+                   for v, r in zip(tmps, results)]
+            return ir.Stmt("return", pos, rhs=rhs, init=init)
+        rhs = [self.assign_conv(self.expr(e), r.type) for e, r in zip(exprs_n, results)]
+        return ir.Stmt("return", pos, rhs=rhs)
+
+    def _go_defer(self, n: Node, out: list[ir.Stmt]) -> None:
+        assert self.fn is not None
+        kind = "go" if n.type == "go_statement" else "defer"
+        callnode = named_children(n)[0]
+        pos = self.p(n)
+        call = self.expr(callnode, allow_void=True)
+        if call.op == "paren":
+            call = call.args[0]
+        if call.op not in ("call", "callinter") and not call.op.startswith("b_"):
+            out.append(ir.Stmt(kind, pos, rhs=[call]))
+            return
+        fun = call.value if call.op == "call" else None
+        sig = fun.type.underlying() if fun is not None else None
+        if call.op == "call" and isinstance(sig, T.Signature) and not sig.params \
+                and not sig.results and not call.args:
+            out.append(ir.Stmt(kind, pos, rhs=[call]))
+            return
+        # Build the wrapper: evaluate non-trivial operands into temporaries now.
+        outer = self.fn
+        tmps: list[ir.Var] = []
+        rhs: list[E] = []
+
+        def visit(e: E) -> E:
+            if e.op in ("lit", "nil", "methexpr", "new"):
+                return e
+            if e.op == "name" and e.var is not None and e.var.cls == ir.FUNC:
+                return e
+            if e.op in ("arraylit", "slicelit", "structlit"):
+                e.args = [visit(a) for a in e.args]
+                return e
+            if e.op == "unknownfunc":
+                return e
+            v = self.new_temp(e.type, e.pos)
+            v.assigns = 0
+            v.defn = e
+            tmps.append(v)
+            rhs.append(e)
+            return E("name", e.type, e.pos, var=v)
+
+        if call.op == "call":
+            call.value = visit(call.value)
+            call.args = [visit(a) for a in call.args]
+        elif call.op == "callinter":
+            recv = call.value.args[0]
+            call.value.args[0] = visit(recv)
+            call.args = [visit(a) for a in call.args]
+        else:
+            call.args = [visit(a) for a in call.args]
+        if tmps:
+            st = ir.Stmt("as2" if len(tmps) > 1 else "as", pos,
+                         lhs=[E("name", v.type, v.pos, var=v) for v in tmps], rhs=rhs,
+                         decl_vars=list(tmps))
+            for v in tmps:
+                v.defn_stmt = st  # type: ignore[attr-defined]
+            out.append(st)
+        wrapper = ir.Func(f"{outer.name}.{kind}wrap", T.Signature([], []), pos, parent=outer)
+        wrapper.is_wrapper = True
+        wrapper.body = [ir.Stmt("expr", pos, rhs=[call])]
+        wrapper.closure_vars = list(tmps)
+        for v in tmps:
+            v.captured_by = getattr(v, "captured_by", []) + [wrapper]  # type: ignore
+        outer.closures.append(wrapper)
+        clo = E("closure", T.Signature([], []), pos, func=wrapper)
+        wrapper.closure_expr = clo
+        self._retarget_closure_refs(call, wrapper)
+        out.append(ir.Stmt(kind, pos, rhs=[E("call", T.Tuple([]), pos, value=clo, func=wrapper)]))
+
+    def _retarget_closure_refs(self, e: E, wrapper: ir.Func) -> None:
+        """Closures inside a go/defer call move into the wrapper function."""
+        stack = [e]
+        while stack:
+            x = stack.pop()
+            if x.op == "closure" and x.func is not None and x.func.parent is not None \
+                    and x.func is not wrapper and x.func.parent is self.fn:
+                x.func.parent = wrapper
+                if self.fn is not None and x.func in self.fn.closures:
+                    self.fn.closures.remove(x.func)
+                wrapper.closures.append(x.func)
+                continue
+            stack.extend(x.args)
+            if isinstance(x.value, E):
+                stack.append(x.value)
+
+    # ============================================================ expressions
+
+    def expr(self, n: Node, multi: bool = False, allow_void: bool = False,
+             hint: T.Type | None = None) -> E:
+        k = n.type
+        m = getattr(self, "_x_" + k, None)
+        if m is None:
+            raise Unsupported(n, f"expression {k}")
+        e = m(n, hint) if k in ("composite_literal", "literal_value") else m(n)
+        if e.extra.get("syn") is None:
+            e.extra["syn"] = self.anchor(n)
+        return e
+
+    def anchor(self, n: Node) -> ir.Pos:
+        k = n.type
+        if k == "call_expression":
+            a = n.child_by_field_name("arguments")
+            return self.p(a) if a is not None else self.p(n)
+        if k in ("selector_expression", "type_assertion_expression"):
+            d = _anon(n, ".")
+            return self.p(d) if d is not None else self.p(n)
+        if k in ("index_expression", "slice_expression"):
+            d = _anon(n, "[")
+            return self.p(d) if d is not None else self.p(n)
+        if k == "composite_literal":
+            return self.p(n.child_by_field_name("body"))
+        if k in ("unary_expression", "binary_expression"):
+            return self.p(n.child_by_field_name("operator"))
+        return self.p(n)
+
+    # ---- names and literals
+
+    def _x_identifier(self, n: Node) -> E:
+        name = text(n)
+        pos = self.p(n)
+        if name == "_":
+            return E("blank", T.INVALID, pos)
+        obj = self.scope.lookup(name)
+        return self._obj_expr(obj, pos, n, name)
+
+    def _obj_expr(self, obj: Any, pos: ir.Pos, n: Node, name: str) -> E:
+        if isinstance(obj, ir.Var):
+            if obj.cls == ir.GLOBAL and obj.type is None:
+                self._global_type(obj)
+            if obj.cls in (ir.LOCAL, ir.PARAM, ir.RESULT) and obj.fn is not self.fn \
+                    and self.fn is not None:
+                self._capture(obj)
+            if obj.cls == ir.FUNC and self.fn is not None and obj.func is not None:
+                self.fn.refs.append(obj.func)
+            return E("name", obj.type if obj.type is not None else T.INVALID, pos, var=obj)
+        if isinstance(obj, Const):
+            self._resolve_const(obj)
+            return E("lit", obj.type or T.INVALID, pos, value=obj.value)
+        if isinstance(obj, TypeName):
+            t = self.res.type_name_type(obj)
+            return E("type", t, pos, value=obj.name)
+        if isinstance(obj, Builtin):
+            return E("builtin", T.INVALID, pos, value=obj.name)
+        if isinstance(obj, Nil):
+            return E("nil", T.UNTYPED_NIL, pos)
+        if isinstance(obj, PkgName):
+            return E("pkg", T.INVALID, pos, value=obj)
+        if isinstance(obj, Unknown):
+            return E("unknown", T.INVALID, pos, value=obj)
+        raise Unsupported(n, f"undefined: {name}")
+
+    def _capture(self, v: ir.Var) -> None:
+        f = self.fn
+        while f is not None and f is not v.fn:
+            if v not in f.closure_vars:
+                f.closure_vars.append(v)
+            f = f.parent
+
+    def _x_int_literal(self, n: Node) -> E:
+        s = text(n).replace("_", "")
+        if len(s) > 1 and s[0] == "0" and s[1] not in "xXbBoO":
+            val = int(s, 8)
+        else:
+            val = int(s, 0)
+        return E("lit", T.UNTYPED_INT, self.p(n), value=val)
+
+    def _x_float_literal(self, n: Node) -> E:
+        s = text(n).replace("_", "")
+        if s.lower().startswith("0x"):
+            val = Fraction(float.fromhex(s))
+        else:
+            val = Fraction(s)
+        return E("lit", T.UNTYPED_FLOAT, self.p(n), value=val)
+
+    def _x_imaginary_literal(self, n: Node) -> E:
+        s = text(n).replace("_", "")[:-1]
+        try:
+            im = float(Fraction(s)) if not s.lower().startswith("0x") else float.fromhex(s)
+        except (ValueError, ZeroDivisionError):
+            im = float(int(s, 0))
+        return E("lit", T.UNTYPED_COMPLEX, self.p(n), value=complex(0, im))
+
+    def _x_rune_literal(self, n: Node) -> E:
+        b = _unescape(text(n)[1:-1].encode("utf-8", "surrogateescape"), rune=True)
+        try:
+            val = ord(b.decode("utf-8")) if len(b) > 1 or b[0] >= 0x80 else b[0]
+        except (UnicodeDecodeError, IndexError, TypeError):
+            val = b[0] if b else 0
+        if getattr(b, "rune_value", None) is not None:
+            val = b.rune_value  # type: ignore[attr-defined]
+        return E("lit", T.UNTYPED_RUNE, self.p(n), value=val)
+
+    def _x_interpreted_string_literal(self, n: Node) -> E:
+        raw = n.text[1:-1] if n.text else b""
+        return E("lit", T.UNTYPED_STRING, self.p(n), value=bytes(_unescape(raw)))
+
+    def _x_raw_string_literal(self, n: Node) -> E:
+        raw = (n.text or b"``")[1:-1].replace(b"\r", b"")
+        return E("lit", T.UNTYPED_STRING, self.p(n), value=bytes(raw))
+
+    def _x_true(self, n: Node) -> E:
+        return self._x_identifier(n)
+
+    _x_false = _x_true
+    _x_nil = _x_true
+    _x_iota = _x_true
+
+    def _x_parenthesized_expression(self, n: Node) -> E:
+        inner = self.expr(named_children(n)[0])
+        return inner
+
+    # ---- constants
+
+    def _resolve_const(self, c: Const) -> None:
+        if c.type is not None or c.node is None:
+            if c.type is None:
+                c.type = T.INVALID
+            return
+        if c.resolving:
+            c.type = T.INVALID
+            return
+        c.resolving = True
+        saved = (self.iota, self.scope, self.file)
+        scope = getattr(c, "scope", None) or self.res.scope
+        self.iota, self.scope = c.iota, scope
+        if c.file is not None:
+            self.file = c.file
+        try:
+            e = self.expr(c.node)
+            if c.type_node is not None:
+                t = self.res.resolve_type(c.type_node, scope)
+                e = self.convert_const(e, t)
+            c.type, c.value = e.type, e.value
+        except Unsupported:
+            c.type, c.value = T.INVALID, 0
+        finally:
+            self.iota, self.scope, self.file = saved
+            c.resolving = False
+
+    def _eval_const_node(self, n: Node, scope: Scope) -> Any:
+        saved = self.scope
+        self.scope = scope
+        try:
+            e = self.expr(n)
+            return e.value if e.op == "lit" else 0
+        except Unsupported:
+            return 0
+        finally:
+            self.scope = saved
+
+    def convert_const(self, e: E, t: T.Type) -> E:
+        """Convert constant e to type t (explicit or implicit), folding the value."""
+        u = t.underlying()
+        v = e.value
+        if isinstance(u, T.Basic):
+            if u.kind == T.INT:
+                if isinstance(v, Fraction):
+                    v = int(v)
+                elif isinstance(v, complex):
+                    v = int(v.real)
+                elif isinstance(v, bool):
+                    pass
+                elif isinstance(v, float):
+                    v = int(v)
+            elif u.kind == T.FLOAT:
+                if isinstance(v, int) and not isinstance(v, bool):
+                    v = Fraction(v)
+                elif isinstance(v, complex):
+                    v = Fraction(v.real)
+                elif isinstance(v, float):
+                    v = Fraction(v)
+                if u.size == 4 and isinstance(v, Fraction):
+                    import struct
+                    try:
+                        v = Fraction(struct.unpack("f", struct.pack("f", float(v)))[0])
+                    except (OverflowError, struct.error):
+                        pass
+                elif isinstance(v, Fraction) and not u.untyped:
+                    try:
+                        v = Fraction(float(v))
+                    except OverflowError:
+                        pass
+            elif u.kind == T.COMPLEX:
+                if isinstance(v, (int, Fraction)) and not isinstance(v, bool):
+                    v = complex(float(v), 0)
+            elif u.kind == T.STRING:
+                if isinstance(v, int) and not isinstance(v, bool):
+                    try:
+                        v = chr(v).encode("utf-8") if 0 <= v <= 0x10FFFF and not (
+                            0xD800 <= v <= 0xDFFF) else "\ufffd".encode()
+                    except ValueError:
+                        v = "\ufffd".encode()
+            return E("lit", t, e.pos, value=v, extra=dict(e.extra))
+        if isinstance(u, T.Interface):
+            d = self.convert_const(e, T.default_type(e.type)) if T.is_untyped(e.type) else e
+            return self.to_iface(d, t, implicit=True)
+        return E("lit", t, e.pos, value=v, extra=dict(e.extra))
+
+    # ---- conversions
+
+    def assign_conv(self, e: E, t: T.Type | None) -> E:
+        """The implicit conversions of assignability: untyped constants, interfaces, nil."""
+        if t is None or t is T.INVALID:
+            if T.is_untyped(e.type) and e.op == "lit":
+                return self.convert_const(e, T.default_type(e.type))
+            if T.is_untyped(e.type) and e.type is not T.UNTYPED_NIL:
+                e.type = T.default_type(e.type)
+            return e
+        if e.op == "nil":
+            return E("nil", t, e.pos, extra=dict(e.extra))
+        if T.is_untyped(e.type):
+            if T.is_interface(t):
+                d = self.assign_conv(e, None)
+                return self.to_iface(d, t, implicit=True)
+            if e.op == "lit":
+                return self.convert_const(e, t)
+            e.type = t
+            return e
+        if T.is_interface(t) and not T.is_interface(e.type) and e.type is not T.INVALID:
+            return self.to_iface(e, t, implicit=True)
+        return e
+
+    def to_iface(self, e: E, t: T.Type, implicit: bool, pos: ir.Pos | None = None) -> E:
+        if T.is_interface(e.type):
+            return e
+        p = pos or e.extra.get("syn", e.pos)
+        return E("conviface", t, p, [e], implicit=implicit)
+
+    # ---- composite literals
+
+    def _x_composite_literal(self, n: Node, hint: T.Type | None = None) -> E:
+        tnode = n.child_by_field_name("type")
+        body = n.child_by_field_name("body")
+        if tnode is not None and tnode.type == "implicit_length_array_type":
+            elem = self.res.resolve_type(tnode.child_by_field_name("element"), self.scope)
+            t: T.Type = T.Array(-1, elem)
+        elif tnode is not None:
+            if tnode.type == "generic_type":
+                raise Unsupported(tnode, "generic type instantiation")
+            t = self.res.resolve_type(tnode, self.scope)
+        else:
+            t = hint or T.INVALID
+        return self._complit(body, t)
+
+    def _complit(self, body: Node, t: T.Type) -> E:
+        pos = self.p(body)
+        u = t.underlying()
+        elems = [c for c in named_children(body) if c.type in ("literal_element",
+                                                                  "keyed_element")]
+        if isinstance(u, T.Struct):
+            vals = []
+            fields = []
+            for i, el in enumerate(elems):
+                if el.type == "keyed_element":
+                    kn, vn = [c for c in named_children(el)][:2]
+                    fname = text(kn)
+                    fld = next((f for f in u.fields if f.name == fname), None)
+                else:
+                    vn = el
+                    fld = u.fields[i] if i < len(u.fields) else None
+                ft = fld.type if fld else T.INVALID
+                vals.append(self.assign_conv(self._elem(vn, ft), ft))
+                fields.append(fld)
+            return E("structlit", t, pos, vals, extra={"fields": fields})
+        if isinstance(u, (T.Array, T.Slice)):
+            vals = []
+            idx = 0
+            maxlen = 0
+            for el in elems:
+                if el.type == "keyed_element":
+                    kn, vn = [c for c in named_children(el)][:2]
+                    kv = self._eval_const_node(named_children(kn)[0] if kn.type ==
+                                               "literal_element" else kn, self.scope)
+                    idx = int(kv) if isinstance(kv, (int, Fraction)) else idx
+                else:
+                    vn = el
+                vals.append(self.assign_conv(self._elem(vn, u.elem), u.elem))
+                idx += 1
+                maxlen = max(maxlen, idx)
+            if isinstance(u, T.Array):
+                if u.length < 0:
+                    t = T.Array(maxlen, u.elem)
+                return E("arraylit", t, pos, vals, extra={"len": maxlen})
+            return E("slicelit", t, pos, vals, extra={"len": maxlen})
+        if isinstance(u, T.Map):
+            keys, vals = [], []
+            for el in elems:
+                if el.type != "keyed_element":
+                    continue
+                kn, vn = [c for c in named_children(el)][:2]
+                keys.append(self.assign_conv(self._elem(kn, u.key), u.key))
+                vals.append(self.assign_conv(self._elem(vn, u.elem), u.elem))
+            return E("maplit", t, pos, vals, extra={"keys": keys})
+        raise Unsupported(body, f"composite literal of type {t}")
+
+    def _elem(self, n: Node, t: T.Type) -> E:
+        if n.type == "literal_element":
+            n = named_children(n)[0]
+        if n.type == "literal_value":
+            u = t.underlying()
+            if isinstance(u, T.Pointer):
+                inner = self._complit(n, u.elem)
+                return E("ptrlit", t, self.p(n), [inner], implicit=True,
+                         extra={"syn": self.p(n)})
+            e = self._complit(n, t)
+            e.extra["syn"] = self.p(n)
+            return e
+        return self.expr(n)
+
+    def _x_func_literal(self, n: Node) -> E:
+        assert self.fn is not None or True
+        outer = self.fn
+        top = outer
+        while top is not None and top.parent is not None:
+            top = top.parent
+        key = id(top)
+        self.funclit_counter[key] = self.funclit_counter.get(key, 0) + 1
+        base = outer.name if outer is not None else "glob."
+        fi_scope = self.scope
+        params, variadic = self.res.param_list(n.child_by_field_name("parameters"), fi_scope,
+                                               self.file)
+        results = self.res.result_list(n.child_by_field_name("result"), fi_scope, self.file)
+        sig = T.Signature(params, results, variadic)
+        fn = ir.Func(f"{base}.func{self.funclit_counter[key]}", sig, self.p(n), parent=outer)
+        if outer is not None:
+            outer.closures.append(fn)
+            outer.refs.append(fn)
+        saved = (self.fn, self.scope)
+        self.fn = fn
+        self.scope = Scope(fi_scope, fn)
+        try:
+            self._declare_params(fn, n, self.scope)
+            fn.body = self.block(n.child_by_field_name("body"))
+        finally:
+            self.fn, self.scope = saved
+        e = E("closure", sig, self.p(n), func=fn)
+        fn.closure_expr = e
+        return e
+
+    # ---- selectors
+
+    def _x_selector_expression(self, n: Node) -> E:
+        operand = n.child_by_field_name("operand")
+        sel = text(n.child_by_field_name("field"))
+        dot = self.anchor(n)
+        x = self.expr(operand)
+        if x.op == "pkg":
+            pn: PkgName = x.value
+            if pn.pkg is None:
+                return E("unknown", T.INVALID, dot, value=Unknown(sel, pn.path),
+                         extra={"text": f"{pn.name}.{sel}"})
+            obj = pn.pkg.scope.names.get(sel)
+            e = self._obj_expr(obj, self.p(operand), n, sel) if obj is not None else \
+                E("unknown", T.INVALID, dot, value=Unknown(sel, pn.path))
+            e.extra["qual"] = pn.name
+            return e
+        if x.op == "type":
+            return self._method_expr(x.type, sel, n, dot)
+        return self.select(x, sel, dot, n)
+
+    def _method_expr(self, t: T.Type, name: str, n: Node, pos: ir.Pos) -> E:
+        s = self.res.lookup_selection(t, name)
+        if s is None or s.kind != "method":
+            raise Unsupported(n, f"method expression {name}")
+        if s.method is not None:
+            fn = s.method
+            recv_t = t
+            params = [T.Param(None, recv_t)] + list(fn.sig.params)
+            sig = T.Signature(params, fn.sig.results, fn.sig.variadic)
+            if self.fn is not None:
+                self.fn.refs.append(fn)
+            return E("methexpr", sig, pos, func=fn, value=name, extra={"recv": recv_t})
+        assert s.iface_sig is not None
+        sig = T.Signature([T.Param(None, t)] + list(s.iface_sig.params), s.iface_sig.results,
+                          s.iface_sig.variadic)
+        return E("methexpr", sig, pos, value=name, extra={"recv": t})
+
+    def _walk_path(self, x: E, s: Any, pos: ir.Pos) -> E:
+        for fld, _ in s.path:
+            if T.is_pointer(x.type):
+                x = E("dotptr", fld.type, pos, [x], value=fld.name, implicit=True)
+            else:
+                x = E("dot", fld.type, pos, [x], value=fld.name, implicit=True)
+        return x
+
+    def select(self, x: E, sel: str, pos: ir.Pos, n: Node | None) -> E:
+        s = self.res.lookup_selection(x.type, sel)
+        if s is None:
+            if x.type is T.INVALID:
+                return E("unknown", T.INVALID, pos, [x], value=Unknown(sel, ""))
+            raise Unsupported(n, f"selector {sel} of {x.type}")
+        base = self._walk_path(x, s, pos)
+        if s.kind == "field":
+            assert s.field is not None
+            if T.is_pointer(base.type):
+                return E("dotptr", s.field.type, pos, [base], value=sel)
+            return E("dot", s.field.type, pos, [base], value=sel)
+        if s.method is not None:
+            recv = self._adjust_recv(base, s.ptr_recv, pos)
+            fn = s.method
+            if self.fn is not None:
+                self.fn.refs.append(fn)
+            return E("methvalue", fn.sig, pos, [recv], value=sel, func=fn)
+        assert s.iface_sig is not None
+        if T.is_pointer(base.type):
+            base = E("deref", base.type.underlying().elem, pos, [base], implicit=True)
+        return E("methvalue", s.iface_sig, pos, [base], value=sel, extra={"iface": True})
+
+    def _adjust_recv(self, recv: E, ptr_recv: bool, pos: ir.Pos) -> E:
+        is_ptr = T.is_pointer(recv.type) and not (isinstance(recv.type, T.Named)
+                                                  and recv.type.methods)
+        if ptr_recv and not is_ptr:
+            self._mark_addr(recv)
+            return E("addr", T.Pointer(recv.type), recv.pos, [recv], implicit=True,
+                     extra={"syn": recv.extra.get("syn")})
+        if not ptr_recv and is_ptr:
+            return E("deref", recv.type.underlying().elem, recv.pos, [recv],  # type: ignore
+                     implicit=True, extra={"syn": recv.extra.get("syn")})
+        return recv
+
+    def _mark_addr(self, x: E) -> None:
+        while x.op in ("dot", "index") and x.args and (
+                x.op == "dot" or isinstance(x.args[0].type.underlying(), T.Array)):
+            x = x.args[0]
+        if x.op == "name" and x.var is not None:
+            x.var.addrtaken = True
+
+    # ---- index, slice, assertion
+
+    def _x_index_expression(self, n: Node) -> E:
+        pos = self.anchor(n)
+        x = self.expr(n.child_by_field_name("operand"))
+        idx_node = n.child_by_field_name("index")
+        if x.op == "type" or x.op == "name" and x.var is not None and x.var.cls == ir.FUNC \
+                and getattr(x.var.func, "extra_generic", False):
+            raise Unsupported(n, "generic instantiation")
+        u = x.type.underlying()
+        if isinstance(u, T.Map):
+            i = self.assign_conv(self.expr(idx_node), u.key)
+            return E("indexmap", u.elem, pos, [x, i])
+        i = self.assign_conv(self.expr(idx_node), T.INT_T)
+        if isinstance(u, T.Pointer) and isinstance(u.elem.underlying(), T.Array):
+            x = E("deref", u.elem, x.pos, [x], implicit=True, extra={"syn": x.extra.get("syn")})
+            u = u.elem.underlying()
+        if isinstance(u, T.Array):
+            e = E("index", u.elem, pos, [x, i])
+        elif isinstance(u, T.Slice):
+            e = E("index", u.elem, pos, [x, i])
+        elif isinstance(u, T.Basic) and u.kind == T.STRING:
+            if x.op == "lit" and i.op == "lit" and isinstance(x.value, bytes) and \
+                    0 <= i.value < len(x.value):
+                return E("lit", T.BYTE_T, pos, value=x.value[i.value])
+            e = E("index", T.BYTE_T, pos, [x, i])
+        else:
+            e = E("index", T.INVALID, pos, [x, i])
+        return e
+
+    def _x_slice_expression(self, n: Node) -> E:
+        pos = self.anchor(n)
+        x = self.expr(n.child_by_field_name("operand"))
+        parts = []
+        for f in ("start", "end", "capacity"):
+            c = n.child_by_field_name(f)
+            parts.append(self.assign_conv(self.expr(c), T.INT_T) if c is not None else None)
+        u = x.type.underlying()
+        three = n.child_by_field_name("capacity") is not None
+        if isinstance(u, T.Array):
+            self._mark_addr(x)
+            x = E("addr", T.Pointer(x.type), x.pos, [x], implicit=True,
+                  extra={"syn": x.extra.get("syn")})
+            t: T.Type = T.Slice(u.elem)
+        elif isinstance(u, T.Pointer) and isinstance(u.elem.underlying(), T.Array):
+            t = T.Slice(u.elem.underlying().elem)  # type: ignore[attr-defined]
+        elif isinstance(u, T.Basic) and u.kind == T.STRING:
+            t = x.type if not T.is_untyped(x.type) else T.STRING_T
+            if x.op == "lit":
+                x = self.convert_const(x, T.STRING_T)
+        else:
+            t = x.type
+        return E("slice", t, pos, [x] + [p if p is not None else E("none", T.INVALID, pos)
+                                         for p in parts], extra={"three": three})
+
+    def _x_type_assertion_expression(self, n: Node) -> E:
+        pos = self.anchor(n)
+        x = self.expr(n.child_by_field_name("operand"))
+        t = self.res.resolve_type(n.child_by_field_name("type"), self.scope)
+        return E("dottype", t, pos, [x])
+
+    # ---- unary and binary
+
+    def _x_unary_expression(self, n: Node) -> E:
+        opn = n.child_by_field_name("operator")
+        op = _UNOPS[text(opn)]
+        pos = self.p(opn)
+        operand = n.child_by_field_name("operand")
+        if op == "addr" and operand.type == "composite_literal":
+            lit = self.expr(operand)
+            return E("ptrlit", T.Pointer(lit.type), pos, [lit])
+        if op == "addr" and operand.type == "parenthesized_expression":
+            inner = operand
+            while inner.type == "parenthesized_expression":
+                inner = named_children(inner)[0]
+            if inner.type == "composite_literal":
+                lit = self.expr(inner)
+                return E("ptrlit", T.Pointer(lit.type), pos, [lit])
+        x = self.expr(operand)
+        if op == "addr":
+            self._mark_addr(x)
+            return E("addr", T.Pointer(x.type), pos, [x])
+        if op == "deref":
+            if x.op == "type":
+                return E("type", T.Pointer(x.type), pos)
+            u = x.type.underlying()
+            return E("deref", u.elem if isinstance(u, T.Pointer) else T.INVALID, pos, [x])
+        if op == "recv":
+            u = x.type.underlying()
+            return E("recv", u.elem if isinstance(u, T.Chan) else T.INVALID, pos, [x])
+        if x.op == "lit":
+            v = x.value
+            try:
+                if op == "neg":
+                    v = -v
+                elif op == "not":
+                    v = not v
+                elif op == "bitnot":
+                    u = x.type.underlying()
+                    if isinstance(u, T.Basic) and not u.signed and not u.untyped:
+                        v = v ^ ((1 << (u.size * 8)) - 1)
+                    else:
+                        v = ~v
+            except TypeError:
+                pass
+            return E("lit", x.type, pos, value=v)
+        return E(op, x.type, pos, [x])
+
+    def _x_binary_expression(self, n: Node) -> E:
+        opn = n.child_by_field_name("operator")
+        op = _BINOPS[text(opn)]
+        pos = self.p(opn)
+        x = self.expr(n.child_by_field_name("left"))
+        y = self.expr(n.child_by_field_name("right"))
+        return self.binary(op, x, y, pos)
+
+    def binary(self, op: str, x: E, y: E, pos: ir.Pos) -> E:
+        if op in ("lsh", "rsh"):
+            if x.op == "lit" and y.op == "lit":
+                try:
+                    v = x.value << int(y.value) if op == "lsh" else x.value >> int(y.value)
+                except (TypeError, ValueError, OverflowError):
+                    v = 0
+                t = x.type
+                if t is T.UNTYPED_FLOAT:
+                    t = T.UNTYPED_INT
+                return self._wrap_typed(E("lit", t, pos, value=v))
+            if T.is_untyped(y.type):
+                y = self.convert_const(y, T.UINT_T) if y.op == "lit" else y
+            if T.is_untyped(x.type) and x.op == "lit":
+                x = self.convert_const(x, T.INT_T)
+            return E(op, x.type, pos, [x, y])
+        # operand type unification
+        if T.is_untyped(x.type) and not T.is_untyped(y.type):
+            x = self.assign_conv(x, y.type) if not T.is_interface(y.type) else \
+                self.assign_conv(x, y.type)
+        elif T.is_untyped(y.type) and not T.is_untyped(x.type):
+            y = self.assign_conv(y, x.type)
+        elif op in _CMP and T.is_interface(x.type) != T.is_interface(y.type) and \
+                x.op != "nil" and y.op != "nil":
+            if T.is_interface(x.type):
+                y = self.to_iface(y, x.type, implicit=True)
+            else:
+                x = self.to_iface(x, y.type, implicit=True)
+        if x.op == "lit" and y.op == "lit":
+            return self._fold_binary(op, x, y, pos)
+        if op in _CMP:
+            return E(op, T.UNTYPED_BOOL, pos, [x, y])
+        if op in ("andand", "oror"):
+            return E(op, x.type if not T.is_untyped(x.type) else y.type, pos, [x, y])
+        t = x.type if not T.is_untyped(x.type) else y.type
+        if op == "add" and T.is_string(t):
+            items = []
+            for side in (x, y):
+                if side.op == "addstr" and not side.extra.get("paren"):
+                    items.extend(side.args)
+                else:
+                    items.append(side)
+            return E("addstr", t, pos, items)
+        return E(op, t, pos, [x, y])
+
+    def _wrap_typed(self, e: E) -> E:
+        return e
+
+    def _fold_binary(self, op: str, x: E, y: E, pos: ir.Pos) -> E:
+        a, b = x.value, y.value
+        # result type: typed wins; among untyped, the "larger" kind
+        order = [T.UNTYPED_INT, T.UNTYPED_RUNE, T.UNTYPED_FLOAT, T.UNTYPED_COMPLEX]
+        if not T.is_untyped(x.type):
+            t = x.type
+        elif not T.is_untyped(y.type):
+            t = y.type
+        elif x.type in order and y.type in order:
+            t = max(x.type, y.type, key=order.index)
+        else:
+            t = x.type
+        try:
+            if isinstance(a, complex) or isinstance(b, complex):
+                a, b = complex(a), complex(b)
+            elif isinstance(a, Fraction) or isinstance(b, Fraction):
+                if not isinstance(a, bool) and not isinstance(b, bool):
+                    a, b = Fraction(a), Fraction(b)
+            if op in _CMP:
+                v = {"eq": a == b, "ne": a != b, "lt": a < b, "le": a <= b, "gt": a > b,
+                     "ge": a >= b}[op]
+                return E("lit", T.UNTYPED_BOOL, pos, value=v)
+            if op == "andand":
+                return E("lit", t, pos, value=bool(a and b))
+            if op == "oror":
+                return E("lit", t, pos, value=bool(a or b))
+            if op == "add":
+                v = a + b
+            elif op == "sub":
+                v = a - b
+            elif op == "mul":
+                v = a * b
+            elif op == "div":
+                u = t.underlying()
+                if isinstance(a, int) and isinstance(b, int) and (
+                        not isinstance(u, T.Basic) or u.kind == T.INT):
+                    q = abs(a) // abs(b)
+                    v = q if (a >= 0) == (b >= 0) else -q
+                else:
+                    v = Fraction(a) / Fraction(b) if not isinstance(a, complex) else a / b
+                    if t in (T.UNTYPED_INT, T.UNTYPED_RUNE):
+                        t = T.UNTYPED_FLOAT
+            elif op == "mod":
+                r = abs(a) % abs(b)
+                v = r if a >= 0 else -r
+            elif op == "and":
+                v = a & b
+            elif op == "or":
+                v = a | b
+            elif op == "xor":
+                v = a ^ b
+            elif op == "andnot":
+                v = a & ~b
+            else:
+                v = 0
+        except (ZeroDivisionError, TypeError, ValueError):
+            return E(op, t, pos, [x, y])
+        u = t.underlying()
+        if isinstance(u, T.Basic) and not u.untyped and u.kind == T.INT and isinstance(v, int):
+            bits = u.size * 8
+            v &= (1 << bits) - 1
+            if u.signed and v >= 1 << (bits - 1):
+                v -= 1 << bits
+        if isinstance(u, T.Basic) and not u.untyped and u.kind == T.FLOAT:
+            v = self.convert_const(E("lit", t, pos, value=v), t).value
+        return E("lit", t, pos, value=v)
+
+    # ---- calls
+
+    def _x_call_expression(self, n: Node) -> E:
+        fnode = n.child_by_field_name("function")
+        args_node = n.child_by_field_name("arguments")
+        pos = self.p(args_node)
+        if n.child_by_field_name("type_arguments") is not None:
+            raise Unsupported(n, "generic function instantiation")
+        f = self.expr(fnode)
+        arg_nodes = [c for c in named_children(args_node)]
+        ddd = any(c.type == "variadic_argument" for c in arg_nodes) or \
+            _anon(args_node, "...") is not None
+        if f.op == "type":
+            return self.conversion(f.type, arg_nodes[0], pos, n)
+        if f.op == "builtin":
+            return self.builtin(f.value, arg_nodes, pos, ddd, n)
+        if f.op == "unknown":
+            args = [self.assign_conv(self.expr(a if a.type != "variadic_argument"
+                                               else named_children(a)[0]), None)
+                    for a in arg_nodes]
+            return E("call", T.INVALID, pos, args, value=f, ddd=ddd,
+                     extra={"unknown": True})
+        if f.op == "methvalue":
+            return self._method_call(f, arg_nodes, pos, ddd)
+        sig = f.type.underlying()
+        if not isinstance(sig, T.Signature):
+            raise Unsupported(n, f"call of non-function {f.type}")
+        args = self.call_args(sig, arg_nodes, pos, ddd)
+        callee = None
+        if f.op == "name" and f.var is not None and f.var.cls == ir.FUNC:
+            callee = f.var.func
+        elif f.op == "closure":
+            callee = f.func
+        elif f.op == "methexpr":
+            callee = f.func
+        return E("call", self._result_type(sig), pos, args, value=f, func=callee, ddd=ddd)
+
+    def _result_type(self, sig: T.Signature) -> T.Type:
+        if len(sig.results) == 1:
+            return sig.results[0].type
+        return T.Tuple([r.type for r in sig.results])
+
+    def _method_call(self, mv: E, arg_nodes: list[Node], pos: ir.Pos, ddd: bool) -> E:
+        sig = mv.type
+        assert isinstance(sig, T.Signature)
+        args = self.call_args(sig, arg_nodes, pos, ddd)
+        if mv.extra.get("iface"):
+            dotinter = E("dotinter", sig, mv.pos, [mv.args[0]], value=mv.value)
+            return E("callinter", self._result_type(sig), pos, args, value=dotinter, ddd=ddd)
+        fn = mv.func
+        assert fn is not None
+        recv = mv.args[0]
+        recv_t = recv.type
+        fsig = T.Signature([T.Param(None, recv_t)] + list(sig.params), sig.results, sig.variadic)
+        me = E("methexpr", fsig, mv.pos, func=fn, value=mv.value, extra={"recv": recv_t})
+        return E("call", self._result_type(sig), pos, [recv] + args, value=me, func=fn,
+                 ddd=ddd, extra={"method": True})
+
+    def call_args(self, sig: T.Signature, arg_nodes: list[Node], pos: ir.Pos, ddd: bool
+                  ) -> list[E]:
+        raw: list[E] = []
+        for a in arg_nodes:
+            if a.type == "variadic_argument":
+                a = named_children(a)[0]
+            raw.append(self.expr(a, multi=True))
+        params = sig.params
+        # f(g()) with a multi-value g
+        if len(raw) == 1 and isinstance(raw[0].type, T.Tuple) and len(params) > 1 or (
+                len(raw) == 1 and isinstance(raw[0].type, T.Tuple) and len(raw[0].type.types) > 1):
+            call = raw[0]
+            types = list(raw[0].type.types)  # type: ignore[attr-defined]
+            tmps = [self.new_temp(t, pos) for t in types]
+            st = self._multi_assign_stmt([E("name", v.type, pos, var=v) for v in tmps], call, pos)
+            for v in tmps:
+                v.defn_stmt = st  # type: ignore[attr-defined]
+            raw = [E("name", v.type, pos, var=v) for v in tmps]
+            raw[0].extra["pre"] = [st]
+        out: list[E] = []
+        nfixed = len(params) - 1 if sig.variadic else len(params)
+        for i in range(min(nfixed, len(raw))):
+            out.append(self.assign_conv(raw[i], params[i].type))
+        if sig.variadic:
+            st = params[-1].type
+            if ddd:
+                if len(raw) > nfixed:
+                    out.append(self.assign_conv(raw[nfixed], st))
+            else:
+                extra = raw[nfixed:]
+                if extra:
+                    elem = st.elem if isinstance(st, T.Slice) else T.INVALID  # type: ignore
+                    vals = [self.assign_conv(x, elem) for x in extra]
+                    out.append(E("slicelit", st, pos, vals, implicit=True,
+                                 extra={"len": len(vals)}))
+                else:
+                    out.append(E("nil", st, pos))
+        if raw and raw[0].extra.get("pre") and out:
+            out[0].extra["pre"] = raw[0].extra["pre"]
+        return out
+
+    def conversion(self, t: T.Type, arg: Node, pos: ir.Pos, n: Node) -> E:
+        x = self.expr(arg)
+        u = t.underlying()
+        xu = x.type.underlying()
+        if x.op == "lit" and not T.is_interface(t) and not isinstance(u, (T.Slice,)):
+            if x.value is None:
+                return E("lit", t, pos, value=None)
+            e = self.convert_const(x, t)
+            e.pos = pos
+            e.extra["syn"] = pos
+            return e
+        if x.op == "nil":
+            return E("nil", t, pos)
+        xpos = x.extra.get("syn", x.pos)
+        if T.is_interface(t):
+            if T.is_untyped(x.type):
+                x = self.assign_conv(x, None)
+            if T.is_interface(x.type):
+                return E("convnop", t, xpos, [x], extra={"syn": pos})
+            return E("conviface", t, xpos, [x], extra={"syn": pos})
+        if T.is_string(t) and T.is_byte_slice(x.type):
+            return E("bytes2str", t, xpos, [x], extra={"syn": pos})
+        if T.is_string(t) and T.is_rune_slice(x.type):
+            return E("runes2str", t, xpos, [x], extra={"syn": pos})
+        if T.is_byte_slice(t) and T.is_string(x.type):
+            if x.op == "lit":
+                x = self.convert_const(x, T.STRING_T)
+            return E("str2bytes", t, xpos, [x], extra={"syn": pos})
+        if T.is_rune_slice(t) and T.is_string(x.type):
+            if x.op == "lit":
+                x = self.convert_const(x, T.STRING_T)
+            return E("str2runes", t, xpos, [x], extra={"syn": pos})
+        if T.is_string(t) and T.is_integer(x.type):
+            return E("runestr", t, xpos, [x], extra={"syn": pos})
+        if isinstance(u, T.Pointer) and isinstance(u.elem.underlying(), T.Array) and \
+                isinstance(xu, T.Slice):
+            return E("slice2arrptr", t, xpos, [x], extra={"syn": pos})
+        if isinstance(u, T.Array) and isinstance(xu, T.Slice):
+            return E("slice2arr", t, xpos, [x], extra={"syn": pos})
+        if T.is_untyped(x.type):
+            x = self.assign_conv(x, None)
+        same = T.identical(u, xu)
+        return E("convnop" if same else "conv", t, xpos, [x], extra={"syn": pos})
+
+    def builtin(self, name: str, arg_nodes: list[Node], pos: ir.Pos, ddd: bool, n: Node) -> E:
+        if name in ("new", "make"):
+            t = self.res.resolve_type(_type_node(arg_nodes[0]), self.scope)
+            if name == "new":
+                if arg_nodes[0].type not in _TYPE_NODES and not self._is_type_expr(arg_nodes[0]):
+                    raise Unsupported(n, "new(expression)")
+                return E("new", T.Pointer(t), pos, value=t)
+            rest = [self.assign_conv(self.expr(a), T.INT_T) for a in arg_nodes[1:]]
+            u = t.underlying()
+            if isinstance(u, T.Slice):
+                return E("makeslice", t, pos, rest)
+            if isinstance(u, T.Map):
+                return E("makemap", t, pos, rest)
+            return E("makechan", t, pos, rest)
+        args = [self.expr(a if a.type != "variadic_argument" else named_children(a)[0])
+                for a in arg_nodes]
+        if name == "len" or name == "cap":
+            x = args[0]
+            xu = x.type.underlying()
+            if isinstance(xu, T.Pointer):
+                xu = xu.elem.underlying()
+            if x.op == "lit" and isinstance(x.value, bytes) and name == "len":
+                return E("lit", T.INT_T, pos, value=len(x.value))
+            if isinstance(xu, T.Array) and not _has_call_or_recv(x):
+                return E("lit", T.INT_T, pos, value=xu.length)
+            return E(name, T.INT_T, pos, [x])
+        if name == "append":
+            s = args[0]
+            st = s.type
+            elem = st.underlying().elem if isinstance(st.underlying(), T.Slice) else T.INVALID
+            rest = args[1:]
+            if ddd:
+                if rest and T.is_untyped(rest[0].type):
+                    rest = [self.assign_conv(rest[0], T.STRING_T)]
+            else:
+                rest = [self.assign_conv(a, elem) for a in rest]
+            if s.op == "nil":
+                s = E("nil", st, s.pos)
+            return E("append", st, pos, [s] + rest, ddd=ddd)
+        if name == "copy":
+            y = args[1]
+            if T.is_untyped(y.type):
+                y = self.assign_conv(y, T.STRING_T)
+            return E("copy", T.INT_T, pos, [args[0], y])
+        if name == "delete":
+            mt = args[0].type.underlying()
+            k = self.assign_conv(args[1], mt.key if isinstance(mt, T.Map) else None)
+            return E("delete", T.Tuple([]), pos, [args[0], k])
+        if name == "panic":
+            return E("panic", T.Tuple([]), pos, [self.assign_conv(args[0], T.ANY_T)])
+        if name in ("print", "println"):
+            return E(name, T.Tuple([]), pos, [self.assign_conv(a, None) for a in args])
+        if name == "recover":
+            return E("recover", T.ANY_T, pos, [])
+        if name in ("min", "max"):
+            if all(a.op == "lit" for a in args):
+                best = args[0]
+                for a in args[1:]:
+                    try:
+                        if (a.value < best.value) if name == "min" else (a.value > best.value):
+                            best = a
+                    except TypeError:
+                        pass
+                t = next((a.type for a in args if not T.is_untyped(a.type)), best.type)
+                return E("lit", t, pos, value=best.value)
+            t = next((a.type for a in args if not T.is_untyped(a.type)), args[0].type)
+            return E(name, t, pos, [self.assign_conv(a, t) for a in args])
+        if name in ("clear", "close"):
+            return E(name, T.Tuple([]), pos, [args[0]])
+        if name == "complex":
+            return E("complex", T.COMPLEX128_T, pos, [self.assign_conv(a, None) for a in args])
+        if name in ("real", "imag"):
+            return E(name, T.FLOAT64_T, pos, [args[0]])
+        raise Unsupported(n, f"builtin {name}")
+
+    def _is_type_expr(self, n: Node) -> bool:
+        if n.type in ("identifier", "type_identifier"):
+            return isinstance(self.scope.lookup(text(n)), TypeName)
+        if n.type == "selector_expression":
+            return True
+        if n.type == "unary_expression":
+            return self._is_type_expr(n.child_by_field_name("operand"))
+        if n.type == "parenthesized_expression":
+            return self._is_type_expr(named_children(n)[0])
+        return False
+
+
+_TYPE_NODES = {"type_identifier", "pointer_type", "slice_type", "array_type", "map_type",
+               "channel_type", "function_type", "struct_type", "interface_type",
+               "qualified_type", "parenthesized_type", "generic_type"}
+
+
+def _type_node(n: Node) -> Node:
+    return n
+
+
+def _has_call_or_recv(e: E) -> bool:
+    if e.op in ("call", "callinter", "recv"):
+        return True
+    return any(_has_call_or_recv(a) for a in e.args)
+
+
+class _RuneBytes(bytes):
+    rune_value: int | None = None
+
+
+def _unescape(raw: bytes, rune: bool = False) -> bytes:
+    out = bytearray()
+    i = 0
+    value: int | None = None
+    while i < len(raw):
+        c = raw[i]
+        if c != 0x5C:  # backslash
+            out.append(c)
+            i += 1
+            continue
+        i += 1
+        if i >= len(raw):
+            break
+        c = raw[i]
+        simple = {ord("a"): 7, ord("b"): 8, ord("f"): 12, ord("n"): 10, ord("r"): 13,
+                  ord("t"): 9, ord("v"): 11, ord("\\"): 92, ord("'"): 39, ord('"'): 34}
+        if c in simple:
+            out.append(simple[c])
+            i += 1
+        elif c == ord("x"):
+            b = int(raw[i + 1:i + 3], 16)
+            out.append(b)
+            value = b
+            i += 3
+        elif c in (ord("u"), ord("U")):
+            ln = 4 if c == ord("u") else 8
+            cp = int(raw[i + 1:i + 1 + ln], 16)
+            value = cp
+            try:
+                out.extend(chr(cp).encode("utf-8"))
+            except (ValueError, UnicodeEncodeError):
+                out.extend("\ufffd".encode())
+            i += 1 + ln
+        elif ord("0") <= c <= ord("7"):
+            b = int(raw[i:i + 3], 8)
+            out.append(b & 0xFF)
+            value = b
+            i += 3
+        else:
+            out.append(c)
+            i += 1
+    res = _RuneBytes(bytes(out))
+    if rune and value is not None and raw[:1] == b"\\":
+        res.rune_value = value
+    return res

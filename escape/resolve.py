@@ -1,0 +1,552 @@
+"""Resolve phase: scopes, package-level declarations, type expressions and selections.
+
+The resolver owns every named entity of a package: types (with their methods),
+constants, package variables and functions. Function bodies are lowered later
+(`lower.py`), which asks the resolver for names, types and field/method selections.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import ir
+from . import types as T
+from .syntax import Node, SourceFile, named_children, text
+
+
+class Unsupported(Exception):
+    """A construct outside the supported subset; carries a position and a description."""
+
+    def __init__(self, node: Node | None, what: str) -> None:
+        super().__init__(what)
+        self.node = node
+        self.what = what
+
+
+@dataclass(eq=False)
+class TypeName:
+    name: str
+    type: T.Type | None
+    node: Node | None = None
+    file: SourceFile | None = None
+    alias: bool = False
+
+
+@dataclass(eq=False)
+class Const:
+    name: str
+    node: Node | None            # the value expression node
+    type_node: Node | None
+    iota: int
+    file: SourceFile | None
+    type: T.Type | None = None
+    value: Any = None
+    resolving: bool = False
+
+
+@dataclass(eq=False)
+class PkgName:
+    name: str
+    path: str
+    pkg: Any = None  # a resolved imported package, or None when unknown
+
+
+@dataclass(eq=False)
+class Builtin:
+    name: str
+
+
+@dataclass(eq=False)
+class Nil:
+    name: str = "nil"
+
+
+@dataclass(eq=False)
+class Unknown:
+    """A member of a package the analyzer cannot see."""
+    name: str
+    pkg: str
+
+
+BUILTINS = ("append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len",
+            "make", "max", "min", "new", "panic", "print", "println", "real", "recover")
+
+
+class Scope:
+    __slots__ = ("parent", "names", "fn")
+
+    def __init__(self, parent: Scope | None, fn: ir.Func | None = None) -> None:
+        self.parent = parent
+        self.names: dict[str, Any] = {}
+        self.fn = fn if fn is not None else (parent.fn if parent else None)
+
+    def lookup(self, name: str) -> Any:
+        s: Scope | None = self
+        while s is not None:
+            v = s.names.get(name)
+            if v is not None:
+                return v
+            s = s.parent
+        return None
+
+    def insert(self, name: str, obj: Any) -> None:
+        if name != "_":
+            self.names[name] = obj
+
+
+def universe() -> Scope:
+    u = Scope(None)
+    for name, t in T.BASIC_TYPES.items():
+        u.insert(name, TypeName(name, t))
+    u.insert("error", TypeName("error", T.ERROR_T))
+    u.insert("any", TypeName("any", T.ANY_T, alias=True))
+    u.insert("comparable", TypeName("comparable", T.COMPARABLE_T))
+    u.insert("true", Const("true", None, None, 0, None, T.UNTYPED_BOOL, True))
+    u.insert("false", Const("false", None, None, 0, None, T.UNTYPED_BOOL, False))
+    u.insert("iota", Const("iota", None, None, 0, None, T.UNTYPED_INT, 0))
+    u.insert("nil", Nil())
+    for b in BUILTINS:
+        u.insert(b, Builtin(b))
+    return u
+
+
+@dataclass
+class Selection:
+    kind: str                     # "field" or "method"
+    path: list[tuple[T.Field, bool]]  # embedded steps: (field, through_pointer)
+    field: T.Field | None = None
+    method: ir.Func | None = None  # concrete method
+    iface_sig: T.Signature | None = None  # interface method signature
+    recv_named: T.Named | None = None
+    ptr_recv: bool = False
+    final_ptr: bool = False       # the operand of the final step is a pointer
+
+
+@dataclass
+class FileInfo:
+    file: SourceFile
+    scope: Scope
+    imports: list[PkgName] = field(default_factory=list)
+
+
+class Resolver:
+    """Package-level resolution for one package (the analyzed one or an imported stub)."""
+
+    def __init__(self, files: list[SourceFile], path: str = "main", importer: Any = None) -> None:
+        self.files = files
+        self.path = path
+        self.importer = importer
+        self.universe = universe()
+        self.scope = Scope(self.universe)
+        self.name = "main"
+        self.file_infos: list[FileInfo] = []
+        self.funcs: list[ir.Func] = []          # declared functions and methods in source order
+        self.globals: list[ir.Var] = []
+        self.var_specs: list[tuple[Node, SourceFile]] = []
+        self.init_funcs: list[ir.Func] = []
+        self.pending_types: list[tuple[TypeName, Node, FileInfo]] = []
+        self.unsupported: list[tuple[SourceFile, Node, str]] = []
+        self.eval_const: Any = None  # set by the lowering phase: (Const, scope) -> None
+        self.infer_var: Any = None   # set by the lowering phase: (Var) -> None
+        self.var_nodes: dict[int, tuple[Node, Node | None, int, FileInfo]] = {}
+        self.method_decls: list[tuple[Node, FileInfo, ir.Func]] = []
+        self.func_nodes: dict[int, tuple[Node, FileInfo]] = {}
+
+    # ------------------------------------------------------------ collection
+
+    def collect(self) -> None:
+        from .syntax import matches
+        for f in self.files:
+            fi = FileInfo(f, Scope(self.scope))
+            self.file_infos.append(fi)
+            for _, caps in matches("declarations", f.root):
+                for kind, nodes in caps.items():
+                    for n in nodes:
+                        self._collect_decl(kind, n, fi)
+        for tn, spec, fi in self.pending_types:
+            self._resolve_type_decl(tn, spec, fi)
+        for node, fi, fn in self.method_decls:
+            self._attach_method(node, fi, fn)
+        for fn in self.funcs:
+            node, fi = self.func_nodes[id(fn)]
+            self._resolve_signature(fn, node, fi)
+
+    def _collect_decl(self, kind: str, n: Node, fi: FileInfo) -> None:
+        if kind == "package":
+            self.name = text(n)
+        elif kind == "import":
+            for spec in _descendants(n, "import_spec"):
+                path_node = spec.child_by_field_name("path")
+                path = _unquote(text(path_node)) if path_node else ""
+                alias_node = spec.child_by_field_name("name")
+                if path in ("unsafe", "C"):
+                    self.unsupported.append((fi.file, spec, f'import "{path}"'))
+                pkg = self.importer(path) if self.importer else None
+                name = text(alias_node) if alias_node else (pkg.name if pkg else path.rsplit("/", 1)[-1])
+                pn = PkgName(name, path, pkg)
+                fi.imports.append(pn)
+                if name not in ("_", "."):
+                    fi.scope.insert(name, pn)
+        elif kind == "type":
+            for spec in named_children(n):
+                if spec.type not in ("type_spec", "type_alias"):
+                    continue
+                name = text(spec.child_by_field_name("name"))
+                if spec.child_by_field_name("type_parameters") is not None:
+                    self.unsupported.append((fi.file, spec, "generic type"))
+                tn = TypeName(name, None, spec, fi.file, alias=spec.type == "type_alias")
+                if not tn.alias:
+                    tn.type = T.Named(name, self.path, self.name)
+                    if spec.child_by_field_name("type_parameters") is not None:
+                        tn.type.type_params = True
+                self.scope.insert(name, tn)
+                self.pending_types.append((tn, spec, fi))
+        elif kind == "const":
+            self._collect_consts(n, fi, self.scope)
+        elif kind == "var":
+            for spec in named_children(n):
+                if spec.type == "var_spec_list":
+                    specs = named_children(spec)
+                else:
+                    specs = [spec]
+                for s in specs:
+                    if s.type == "var_spec":
+                        self._collect_var_spec(s, fi)
+        elif kind in ("func", "method"):
+            name = text(n.child_by_field_name("name"))
+            fn = ir.Func(name, T.Signature([], []), self.pos(fi.file, n.child_by_field_name("name")))
+            if n.child_by_field_name("type_parameters") is not None:
+                self.unsupported.append((fi.file, n, "generic function"))
+                fn.extra_generic = True  # type: ignore[attr-defined]
+            self.func_nodes[id(fn)] = (n, fi)
+            self.funcs.append(fn)
+            if kind == "func":
+                if name == "init":
+                    self.init_funcs.append(fn)
+                    fn.name = f"init.{len(self.init_funcs) - 1}"
+                elif name != "_":
+                    self.scope.insert(name, ir.Var(name, fn.sig, fn.pos, ir.FUNC, func=fn))
+            else:
+                self.method_decls.append((n, fi, fn))
+
+    def _collect_consts(self, n: Node, fi: FileInfo, scope: Scope) -> list[Const]:
+        out = []
+        prev_values: list[Node] = []
+        prev_type: Node | None = None
+        iota = 0
+        for spec in named_children(n):
+            if spec.type != "const_spec":
+                continue
+            names = [c for c in spec.children_by_field_name("name")]
+            tnode = spec.child_by_field_name("type")
+            vnode = spec.child_by_field_name("value")
+            values = named_children(vnode) if vnode is not None else []
+            if values:
+                prev_values, prev_type = values, tnode
+            else:
+                values, tnode = prev_values, prev_type
+            for i, nm in enumerate(names):
+                c = Const(text(nm), values[i] if i < len(values) else None, tnode, iota, fi.file)
+                c.scope = fi.scope if scope is self.scope else scope  # type: ignore[attr-defined]
+                c.pos = self.pos(fi.file, nm)  # type: ignore[attr-defined]
+                scope.insert(c.name, c)
+                out.append(c)
+            iota += 1
+        return out
+
+    def _collect_var_spec(self, s: Node, fi: FileInfo) -> None:
+        names = s.children_by_field_name("name")
+        tnode = s.child_by_field_name("type")
+        for i, nm in enumerate(names):
+            v = ir.Var(text(nm), T.INVALID, self.pos(fi.file, nm), ir.GLOBAL)
+            v.type = None  # type: ignore[assignment]  # resolved lazily
+            self.var_nodes[id(v)] = (s, tnode, i, fi)
+            self.scope.insert(v.name, v)
+            self.globals.append(v)
+        self.var_specs.append((s, fi.file))
+
+    def _resolve_type_decl(self, tn: TypeName, spec: Node, fi: FileInfo) -> None:
+        tnode = spec.child_by_field_name("type")
+        if tn.alias:
+            if tn.type is None:
+                tn.type = T.INVALID
+                tn.type = self.resolve_type(tnode, fi.scope)
+            return
+        assert isinstance(tn.type, T.Named)
+        if tn.type.under is None:
+            tn.type.under = T.INVALID
+            u = self.resolve_type(tnode, fi.scope)
+            tn.type.under = u
+            # a defined type takes the methods of nothing else, but keeps interface methods
+        return
+
+    def type_name_type(self, tn: TypeName) -> T.Type:
+        if tn.type is None or (isinstance(tn.type, T.Named) and tn.type.under is None):
+            for cand, spec, fi in self.pending_types:
+                if cand is tn:
+                    self._resolve_type_decl(tn, spec, fi)
+                    break
+        return tn.type if tn.type is not None else T.INVALID
+
+    def _attach_method(self, node: Node, fi: FileInfo, fn: ir.Func) -> None:
+        recv = node.child_by_field_name("receiver")
+        decls = [c for c in named_children(recv) if c.type == "parameter_declaration"]
+        if not decls:
+            return
+        rtype = decls[0].child_by_field_name("type")
+        ptr = False
+        while rtype is not None and rtype.type in ("pointer_type", "parenthesized_type"):
+            if rtype.type == "pointer_type":
+                ptr = True
+            rtype = named_children(rtype)[0] if named_children(rtype) else None
+        if rtype is None:
+            return
+        if rtype.type == "generic_type":
+            self.unsupported.append((fi.file, node, "method of a generic type"))
+            rtype = rtype.child_by_field_name("type")
+        tn = self.scope.lookup(text(rtype))
+        if not isinstance(tn, TypeName):
+            return
+        named = self.type_name_type(tn)
+        if isinstance(named, T.Named):
+            named.methods[fn.name] = fn
+            fn.recv_named = named  # type: ignore[attr-defined]
+            fn.ptr_recv = ptr  # type: ignore[attr-defined]
+            fn.name = f"(*{named.name}).{fn.name}" if ptr else f"{named.name}.{fn.name}"
+
+    def _resolve_signature(self, fn: ir.Func, node: Node, fi: FileInfo) -> None:
+        recv_node = node.child_by_field_name("receiver")
+        recv = None
+        if recv_node is not None:
+            ps = self.param_list(recv_node, fi.scope, fi.file)
+            recv = ps[0][0] if ps and ps[0] else None
+        params, variadic = self.param_list(node.child_by_field_name("parameters"), fi.scope, fi.file)
+        results = self.result_list(node.child_by_field_name("result"), fi.scope, fi.file)
+        fn.sig.params, fn.sig.results, fn.sig.variadic, fn.sig.recv = params, results, variadic, recv
+        fn.body_node = node.child_by_field_name("body")  # type: ignore[attr-defined]
+        fn.file_info = fi  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------ types
+
+    def pos(self, f: SourceFile, n: Node) -> ir.Pos:
+        return (n.start_point.row + 1, n.start_point.column + 1, f.display)
+
+    def param_list(self, n: Node | None, scope: Scope, f: SourceFile
+                   ) -> tuple[list[T.Param], bool]:
+        params: list[T.Param] = []
+        variadic = False
+        if n is None:
+            return params, variadic
+        for d in named_children(n):
+            if d.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+                continue
+            tnode = d.child_by_field_name("type")
+            t = self.resolve_type(tnode, scope)
+            if d.type == "variadic_parameter_declaration":
+                t = T.Slice(t)
+                variadic = True
+            names = d.children_by_field_name("name")
+            if names:
+                for nm in names:
+                    params.append(T.Param(text(nm), t, self.pos(f, nm)))
+            else:
+                params.append(T.Param(None, t, None))
+        return params, variadic
+
+    def result_list(self, n: Node | None, scope: Scope, f: SourceFile) -> list[T.Param]:
+        if n is None:
+            return []
+        if n.type == "parameter_list":
+            return self.param_list(n, scope, f)[0]
+        return [T.Param(None, self.resolve_type(n, scope), None)]
+
+    def resolve_type(self, n: Node | None, scope: Scope) -> T.Type:
+        if n is None:
+            return T.INVALID
+        k = n.type
+        if k in ("type_identifier", "identifier"):
+            obj = scope.lookup(text(n))
+            if isinstance(obj, TypeName):
+                return self.type_name_type(obj)
+            return T.INVALID
+        if k in ("qualified_type", "selector_expression"):
+            pkg_node = n.child_by_field_name("package") or n.child_by_field_name("operand")
+            name_node = n.child_by_field_name("name") or n.child_by_field_name("field")
+            pn = scope.lookup(text(pkg_node)) if pkg_node is not None else None
+            if isinstance(pn, PkgName) and pn.pkg is not None and name_node is not None:
+                obj = pn.pkg.scope.names.get(text(name_node))
+                if isinstance(obj, TypeName):
+                    return pn.pkg.type_name_type(obj)
+            return T.INVALID
+        if k == "pointer_type":
+            return T.Pointer(self.resolve_type(named_children(n)[0], scope))
+        if k == "unary_expression" and text(n.child_by_field_name("operator")) == "*":
+            return T.Pointer(self.resolve_type(n.child_by_field_name("operand"), scope))
+        if k in ("parenthesized_type", "parenthesized_expression"):
+            return self.resolve_type(named_children(n)[0], scope)
+        if k == "slice_type":
+            return T.Slice(self.resolve_type(n.child_by_field_name("element"), scope))
+        if k == "array_type":
+            length = self.const_int(n.child_by_field_name("length"), scope)
+            return T.Array(length, self.resolve_type(n.child_by_field_name("element"), scope))
+        if k == "map_type":
+            return T.Map(self.resolve_type(n.child_by_field_name("key"), scope),
+                         self.resolve_type(n.child_by_field_name("value"), scope))
+        if k == "channel_type":
+            src = text(n)
+            d = "recv" if src.startswith("<-") else ("send" if src.startswith("chan<-")
+                                                      or src.replace(" ", "").startswith("chan<-")
+                                                      else "both")
+            return T.Chan(self.resolve_type(n.child_by_field_name("value"), scope), d)
+        if k == "function_type":
+            f = self._file_of(n)
+            params, variadic = self.param_list(n.child_by_field_name("parameters"), scope, f)
+            results = self.result_list(n.child_by_field_name("result"), scope, f)
+            return T.Signature(params, results, variadic)
+        if k == "struct_type":
+            return self._struct(n, scope)
+        if k == "interface_type":
+            return self._interface(n, scope)
+        if k == "generic_type":
+            raise Unsupported(n, "generic type instantiation")
+        if k == "type_elem" or k == "type_constraint":
+            ch = named_children(n)
+            return self.resolve_type(ch[0], scope) if len(ch) == 1 else T.INVALID
+        return T.INVALID
+
+    def _file_of(self, n: Node) -> SourceFile:
+        for f in self.files:
+            if f.tree.root_node.start_byte <= n.start_byte and n.end_byte <= f.tree.root_node.end_byte:
+                # several files may overlap in byte ranges; compare tree identity
+                root = n
+                while root.parent is not None:
+                    root = root.parent
+                if root == f.tree.root_node:
+                    return f
+        return self.files[0]
+
+    def _struct(self, n: Node, scope: Scope) -> T.Struct:
+        fields: list[T.Field] = []
+        lst = next((c for c in named_children(n) if c.type == "field_declaration_list"), None)
+        if lst is None:
+            return T.Struct(fields)
+        for d in named_children(lst):
+            if d.type != "field_declaration":
+                continue
+            tnode = d.child_by_field_name("type")
+            names = d.children_by_field_name("name")
+            if names:
+                t = self.resolve_type(tnode, scope)
+                for nm in names:
+                    fields.append(T.Field(text(nm), t, False, self.path))
+            else:  # embedded
+                ptr = any(c.type == "*" for c in d.children)
+                t = self.resolve_type(tnode, scope)
+                if ptr:
+                    t = T.Pointer(t)
+                base = tnode
+                if base.type == "generic_type":
+                    base = base.child_by_field_name("type")
+                nm = text(base).rsplit(".", 1)[-1]
+                fields.append(T.Field(nm, t, True, self.path))
+        return T.Struct(fields)
+
+    def _interface(self, n: Node, scope: Scope) -> T.Type:
+        it = T.Interface()
+        f = self._file_of(n)
+        for e in named_children(n):
+            if e.type == "method_elem":
+                params, variadic = self.param_list(e.child_by_field_name("parameters"), scope, f)
+                results = self.result_list(e.child_by_field_name("result"), scope, f)
+                it.methods[text(e.child_by_field_name("name"))] = T.Signature(params, results,
+                                                                             variadic)
+            elif e.type == "type_elem":
+                ch = named_children(e)
+                if len(ch) == 1 and ch[0].type not in ("negated_type",):
+                    t = self.resolve_type(ch[0], scope)
+                    if isinstance(t.underlying(), T.Interface):
+                        it.embeds.append(t)
+                        continue
+                it.union = True
+        if not it.methods and not it.embeds and not it.union:
+            return T.ANY_T if False else it
+        return it
+
+    def const_int(self, n: Node | None, scope: Scope) -> int:
+        if n is None:
+            return 0
+        if self.eval_const is None:
+            return 0
+        v = self.eval_const(n, scope)
+        return int(v) if isinstance(v, (int, float)) or hasattr(v, "numerator") else 0
+
+    # ------------------------------------------------------------ selections
+
+    def lookup_selection(self, t: T.Type, name: str) -> Selection | None:
+        """Find field or method `name` in t (possibly a pointer), through embedding."""
+        ptr = False
+        base = t
+        if isinstance(t, T.Pointer):
+            ptr, base = True, t.elem
+        elif isinstance(t.underlying(), T.Pointer) and not isinstance(t, T.Named):
+            ptr, base = True, t.underlying().elem  # type: ignore[attr-defined]
+        # breadth-first over embedding depth
+        level: list[tuple[T.Type, list[tuple[T.Field, bool]], bool]] = [(base, [], ptr)]
+        seen: set[int] = set()
+        while level:
+            found: Selection | None = None
+            nxt: list[tuple[T.Type, list[tuple[T.Field, bool]], bool]] = []
+            for typ, path, via_ptr in level:
+                if id(typ) in seen:
+                    continue
+                seen.add(id(typ))
+                if isinstance(typ, T.Named):
+                    m = typ.methods.get(name)
+                    if m is not None and found is None:
+                        found = Selection("method", path, method=m, recv_named=typ,
+                                          ptr_recv=bool(getattr(m, "ptr_recv", False)),
+                                          final_ptr=via_ptr)
+                        continue
+                u = typ.underlying()
+                if isinstance(u, T.Interface):
+                    sig = u.all_methods().get(name)
+                    if sig is not None and found is None:
+                        found = Selection("method", path, iface_sig=sig, final_ptr=via_ptr)
+                    continue
+                if isinstance(u, T.Struct):
+                    for fld in u.fields:
+                        if fld.name == name and found is None:
+                            found = Selection("field", path, field=fld, final_ptr=via_ptr)
+                        if fld.embedded:
+                            ft = fld.type
+                            fp = False
+                            if isinstance(ft, T.Pointer):
+                                ft, fp = ft.elem, True
+                            nxt.append((ft, path + [(fld, via_ptr)], fp))
+            if found is not None:
+                return found
+            level = nxt
+        return None
+
+
+def _descendants(n: Node, kind: str) -> list[Node]:
+    out = []
+    stack = [n]
+    while stack:
+        x = stack.pop()
+        if x.type == kind:
+            out.append(x)
+        stack.extend(reversed(x.named_children))
+    return out
+
+
+def _unquote(s: str) -> str:
+    if len(s) >= 2 and s[0] in "\"`":
+        return s[1:-1]
+    return s
+
+
+def package_files_key(files: list[Path]) -> tuple[str, ...]:
+    return tuple(sorted(str(p) for p in files))

@@ -1,0 +1,115 @@
+"""Standard-library data: declaration stubs plus the compiler's escape tags and inlinability.
+
+The data file `escape/data/stdlib-go1.27.3.zip` is made by `tools/gen_stdlib.py` from the
+real toolchain (linux/amd64, CGO_ENABLED=0). It is a zip archive with one deflated JSON
+member per package, `pkg/<import path>.json`, plus `meta.json`; loading a package reads and
+decodes only its own member.
+
+A package entry (`StdPackage`):
+
+* `stub`: Go source of the package's declarations with function bodies removed: package
+  clause, merged imports, types (struct tags dropped), consts, vars (initializer dropped
+  when a type is written; function-literal bodies in kept initializers are `{}`), and
+  function/method signatures. A method with its own type parameters (Go 1.27), which
+  tree-sitter-go cannot parse, appears as a `// escape:generic-method <signature>` line.
+  When files import different packages under one name, all but one get an alias `name_N`
+  and the kept references are rewritten to it.
+* `funcs`: keyed as the compiler names functions (`F`, `T.M`, `(*T).M`, `init.N`; type
+  parameters are not part of the key). Each value is a dict:
+
+  - `pos` (`file.go:line`), `body` (False for assembly declarations), `generic`, `recv`;
+  - `inline`: `{"cost": N}` when the compiler printed `can inline`, else None, with the
+    compiler's reason in `inline_reason` (generic functions: the compiler prints nothing);
+  - `noescape` (body-less functions only): a `//go:noescape` directive precedes it;
+  - `pragmas`: the `//go:` directives directly above the declaration, if any;
+  - `results`: result names (None when unnamed);
+  - `params`: receiver first, then parameters, each
+    `{"index", "name", "recv", "reported", "heap", "results"}`: `heap` is the minimum
+    deref count of a leak to the heap (None if none) and `results[i]` the deref count of the
+    leak to result i (0..4), as the compiler reports them (after its Optimize step, which
+    drops result leaks at or above the heap leak). `reported` says whether the compiler
+    printed any line for the parameter (scalars, unnamed and blank parameters and all
+    parameters of generic functions are silent). Optional keys: `moved` (the parameter is
+    moved to the heap; it then leaks to the heap with derefs 0) and `uintptr`
+    (`"unsafe"`/`"escapes"` for the compiler's uintptr rules).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+GO_VERSION = "go1.27.3"
+DATA_NAME = f"stdlib-{GO_VERSION}.zip"
+
+__all__ = ["StdPackage", "go_version", "has_package", "list_packages", "load_package"]
+
+
+@dataclass(frozen=True)
+class StdPackage:
+    """One standard-library package: its stub source and its functions' tags."""
+
+    name: str
+    path: str
+    stub: str
+    funcs: dict[str, dict[str, Any]]
+    files: tuple[str, ...] = ()
+    import_map: dict[str, str] = field(default_factory=dict)
+
+
+def _data_ref() -> Traversable | Path:
+    try:
+        return resources.files("escape") / "data" / DATA_NAME
+    except (ModuleNotFoundError, TypeError):  # e.g. loaded outside the package
+        return Path(__file__).resolve().parent / "data" / DATA_NAME
+
+
+@functools.lru_cache(maxsize=1)
+def _archive() -> zipfile.ZipFile:
+    # Opening reads only the central directory; members are decompressed on demand.
+    ref = _data_ref()
+    if isinstance(ref, Path):
+        return zipfile.ZipFile(ref)
+    return zipfile.ZipFile(io.BytesIO(ref.read_bytes()))  # e.g. installed as a zip
+
+
+@functools.lru_cache(maxsize=1)
+def _meta() -> dict[str, Any]:
+    return json.loads(_archive().read("meta.json"))
+
+
+def _member(path: str) -> str:
+    return f"pkg/{path}.json"
+
+
+def go_version() -> str:
+    """The Go version the data was generated with, e.g. "go1.27.3"."""
+    return str(_meta()["go_version"])
+
+
+def has_package(path: str) -> bool:
+    """True if `path` is a standard-library import path (incl. internal and vendor/...)."""
+    return _member(path) in _archive().NameToInfo
+
+
+def list_packages() -> list[str]:
+    """All import paths in the data, sorted."""
+    return sorted(_meta()["packages"])
+
+
+@functools.lru_cache(maxsize=512)  # more than the ~380 packages: never evicts
+def load_package(import_path: str) -> StdPackage | None:
+    """The package's data, or None if it is not in the standard library."""
+    if not has_package(import_path):
+        return None
+    entry = json.loads(_archive().read(_member(import_path)))
+    return StdPackage(name=entry["name"], path=entry["path"], stub=entry["stub"],
+                      funcs=entry["funcs"], files=tuple(entry.get("files", ())),
+                      import_map=entry.get("import_map", {}))

@@ -1,0 +1,447 @@
+"""Go type model used by the resolver: identity, printing, sizes and alignment on amd64.
+
+Sizes follow the gc compiler's rules for linux/amd64 (`types/size.go`): 8-byte words,
+fields laid out in order with natural alignment, and a struct whose last field has zero
+size (but which is not itself zero-sized) gets one byte of padding before rounding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PTR_SIZE = 8
+
+# kinds of basic types
+BOOL, INT, UINT, FLOAT, COMPLEX, STRING, UNSAFE_PTR, NIL = (
+    "bool", "int", "uint", "float", "complex", "string", "unsafeptr", "nil")
+
+
+class Type:
+    """Base class of every Go type."""
+
+    def underlying(self) -> Type:
+        return self
+
+    def __str__(self) -> str:
+        return type_string(self)
+
+    __repr__ = __str__
+
+
+@dataclass(eq=False, repr=False)
+class Basic(Type):
+    name: str
+    kind: str
+    size: int
+    untyped: bool = False
+    signed: bool = True
+
+
+@dataclass(eq=False, repr=False)
+class Pointer(Type):
+    elem: Type
+
+
+@dataclass(eq=False, repr=False)
+class Slice(Type):
+    elem: Type
+
+
+@dataclass(eq=False, repr=False)
+class Array(Type):
+    length: int
+    elem: Type
+
+
+@dataclass(eq=False, repr=False)
+class Map(Type):
+    key: Type
+    elem: Type
+
+
+@dataclass(eq=False, repr=False)
+class Chan(Type):
+    elem: Type
+    dir: str = "both"  # "both", "send", "recv"
+
+
+@dataclass(eq=False, repr=False)
+class Param:
+    name: str | None
+    type: Type
+    pos: tuple[int, int] | None = None
+
+
+@dataclass(eq=False, repr=False)
+class Signature(Type):
+    params: list[Param]
+    results: list[Param]
+    variadic: bool = False
+    recv: Param | None = None
+
+
+@dataclass(eq=False, repr=False)
+class Field:
+    name: str
+    type: Type
+    embedded: bool = False
+    pkg: str | None = None  # package path for unexported names
+
+
+@dataclass(eq=False, repr=False)
+class Struct(Type):
+    fields: list[Field]
+
+
+@dataclass(eq=False, repr=False)
+class Interface(Type):
+    methods: dict[str, Signature] = field(default_factory=dict)  # explicit methods
+    embeds: list[Type] = field(default_factory=list)
+    _all: dict[str, Signature] | None = None
+    union: bool = False  # constraint interface with type terms
+
+    def all_methods(self) -> dict[str, Signature]:
+        if self._all is None:
+            out: dict[str, Signature] = {}
+            self._all = out  # guard against cycles
+            for e in self.embeds:
+                u = e.underlying()
+                if isinstance(u, Interface):
+                    out.update(u.all_methods())
+            out.update(self.methods)
+            self._all = dict(sorted(out.items()))
+        return self._all
+
+
+@dataclass(eq=False, repr=False)
+class Tuple(Type):
+    types: list[Type]
+
+
+@dataclass(eq=False, repr=False)
+class Named(Type):
+    name: str
+    pkg_path: str
+    pkg_name: str
+    under: Type | None = None
+    methods: dict[str, object] = field(default_factory=dict)  # name -> resolver's func object
+    type_params: bool = False
+    alias_name: str | None = None  # printed name when it differs (e.g. byte, rune, any)
+
+    def underlying(self) -> Type:
+        u = self.under
+        seen = 0
+        while isinstance(u, Named):
+            u = u.under
+            seen += 1
+            if seen > 100:
+                break
+        return u if u is not None else INVALID
+
+
+def _b(name: str, kind: str, size: int, signed: bool = True, untyped: bool = False) -> Basic:
+    return Basic(name, kind, size, untyped=untyped, signed=signed)
+
+
+BOOL_T = _b("bool", BOOL, 1)
+STRING_T = _b("string", STRING, 16)
+INT_T = _b("int", INT, 8)
+INT8_T = _b("int8", INT, 1)
+INT16_T = _b("int16", INT, 2)
+INT32_T = _b("int32", INT, 4)
+INT64_T = _b("int64", INT, 8)
+UINT_T = _b("uint", INT, 8, signed=False)
+UINT8_T = _b("uint8", INT, 1, signed=False)
+UINT16_T = _b("uint16", INT, 2, signed=False)
+UINT32_T = _b("uint32", INT, 4, signed=False)
+UINT64_T = _b("uint64", INT, 8, signed=False)
+UINTPTR_T = _b("uintptr", INT, 8, signed=False)
+FLOAT32_T = _b("float32", FLOAT, 4)
+FLOAT64_T = _b("float64", FLOAT, 8)
+COMPLEX64_T = _b("complex64", COMPLEX, 8)
+COMPLEX128_T = _b("complex128", COMPLEX, 16)
+UNSAFE_POINTER_T = _b("unsafe.Pointer", UNSAFE_PTR, 8)
+INVALID = _b("invalid type", "invalid", 8)
+
+UNTYPED_BOOL = _b("untyped bool", BOOL, 1, untyped=True)
+UNTYPED_INT = _b("untyped int", INT, 8, untyped=True)
+UNTYPED_RUNE = _b("untyped rune", INT, 4, untyped=True)
+UNTYPED_FLOAT = _b("untyped float", FLOAT, 8, untyped=True)
+UNTYPED_COMPLEX = _b("untyped complex", COMPLEX, 16, untyped=True)
+UNTYPED_STRING = _b("untyped string", STRING, 16, untyped=True)
+UNTYPED_NIL = _b("untyped nil", NIL, 8, untyped=True)
+
+BASIC_TYPES: dict[str, Type] = {
+    t.name: t for t in (BOOL_T, STRING_T, INT_T, INT8_T, INT16_T, INT32_T, INT64_T, UINT_T,
+                        UINT8_T, UINT16_T, UINT32_T, UINT64_T, UINTPTR_T, FLOAT32_T, FLOAT64_T,
+                        COMPLEX64_T, COMPLEX128_T)
+}
+# byte and rune are identical to uint8 and int32 but keep their spelling when printed
+BYTE_T = _b("byte", INT, 1, signed=False)
+RUNE_T = _b("rune", INT, 4)
+BASIC_TYPES["byte"] = BYTE_T
+BASIC_TYPES["rune"] = RUNE_T
+_CANON = {"byte": "uint8", "rune": "int32"}
+
+
+def canon_name(t: Basic) -> str:
+    return _CANON.get(t.name, t.name)
+
+ERROR_T = Named("error", "", "", None)
+ERROR_T.under = Interface({"Error": Signature([], [Param(None, STRING_T)])})
+ANY_T = Interface()  # the `any` alias resolves to this exact object
+COMPARABLE_T = Named("comparable", "", "", Interface(union=True))
+
+
+def default_type(t: Type) -> Type:
+    if isinstance(t, Basic) and t.untyped:
+        return {UNTYPED_BOOL.name: BOOL_T, UNTYPED_INT.name: INT_T, UNTYPED_RUNE.name: INT32_T,
+                UNTYPED_FLOAT.name: FLOAT64_T, UNTYPED_COMPLEX.name: COMPLEX128_T,
+                UNTYPED_STRING.name: STRING_T}.get(t.name, t)
+    return t
+
+
+def is_untyped(t: Type) -> bool:
+    return isinstance(t, Basic) and t.untyped
+
+
+# ---------------------------------------------------------------- predicates
+
+def is_interface(t: Type) -> bool:
+    return isinstance(t.underlying(), Interface)
+
+
+def is_pointer(t: Type) -> bool:
+    return isinstance(t.underlying(), Pointer)
+
+
+def is_string(t: Type) -> bool:
+    u = t.underlying()
+    return isinstance(u, Basic) and u.kind == STRING
+
+
+def is_integer(t: Type) -> bool:
+    u = t.underlying()
+    return isinstance(u, Basic) and u.kind == INT
+
+
+def is_numeric(t: Type) -> bool:
+    u = t.underlying()
+    return isinstance(u, Basic) and u.kind in (INT, FLOAT, COMPLEX)
+
+
+def is_boolean(t: Type) -> bool:
+    u = t.underlying()
+    return isinstance(u, Basic) and u.kind == BOOL
+
+
+def is_byte_slice(t: Type) -> bool:
+    u = t.underlying()
+    e = u.elem.underlying() if isinstance(u, Slice) else None
+    return isinstance(e, Basic) and canon_name(e) == "uint8"
+
+
+def is_rune_slice(t: Type) -> bool:
+    u = t.underlying()
+    e = u.elem.underlying() if isinstance(u, Slice) else None
+    return isinstance(e, Basic) and canon_name(e) == "int32"
+
+
+def has_pointers(t: Type, _seen: set[int] | None = None) -> bool:
+    u = t.underlying()
+    if isinstance(u, Basic):
+        return u.kind in (STRING, UNSAFE_PTR) or u is INVALID
+    if isinstance(u, Array):
+        return u.length > 0 and has_pointers(u.elem)
+    if isinstance(u, Struct):
+        seen = _seen or set()
+        if id(u) in seen:
+            return False
+        seen.add(id(u))
+        return any(has_pointers(f.type, seen) for f in u.fields)
+    if isinstance(u, Tuple):
+        return any(has_pointers(x) for x in u.types)
+    return True
+
+
+def is_direct_iface(t: Type) -> bool:
+    """Is a value of type t stored directly in an interface's data word?"""
+    u = t.underlying()
+    if isinstance(u, (Pointer, Chan, Map, Signature)):
+        return True
+    if isinstance(u, Basic):
+        return u.kind == UNSAFE_PTR
+    if isinstance(u, Array):
+        return u.length == 1 and is_direct_iface(u.elem)
+    if isinstance(u, Struct):
+        return len(u.fields) == 1 and is_direct_iface(u.fields[0].type)
+    return False
+
+
+# ---------------------------------------------------------------- sizes
+
+def size_align(t: Type, _depth: int = 0) -> tuple[int, int]:
+    if _depth > 200:
+        return PTR_SIZE, PTR_SIZE
+    u = t.underlying()
+    if isinstance(u, Basic):
+        if u.kind == STRING:
+            return 16, 8
+        if u.kind == COMPLEX:
+            return u.size, u.size // 2
+        return u.size, max(1, u.size)
+    if isinstance(u, (Pointer, Map, Chan, Signature)):
+        return 8, 8
+    if isinstance(u, Slice):
+        return 24, 8
+    if isinstance(u, Interface):
+        return 16, 8
+    if isinstance(u, Array):
+        es, ea = size_align(u.elem, _depth + 1)
+        return es * u.length, ea
+    if isinstance(u, Struct):
+        off, maxa = 0, 1
+        last_zero = False
+        for f in u.fields:
+            fs, fa = size_align(f.type, _depth + 1)
+            off = (off + fa - 1) // fa * fa
+            off += fs
+            maxa = max(maxa, fa)
+            last_zero = fs == 0
+        if last_zero and off > 0:
+            off += 1
+        off = (off + maxa - 1) // maxa * maxa
+        return off, maxa
+    if isinstance(u, Tuple):
+        off, maxa = 0, 1
+        for x in u.types:
+            fs, fa = size_align(x, _depth + 1)
+            off = (off + fa - 1) // fa * fa + fs
+            maxa = max(maxa, fa)
+        return (off + maxa - 1) // maxa * maxa, maxa
+    return PTR_SIZE, PTR_SIZE
+
+
+def sizeof(t: Type) -> int:
+    return size_align(t)[0]
+
+
+def alignof(t: Type) -> int:
+    return size_align(t)[1]
+
+
+# ---------------------------------------------------------------- identity
+
+def identical(a: Type, b: Type, _depth: int = 0) -> bool:
+    if a is b:
+        return True
+    if _depth > 100:
+        return False
+    if isinstance(a, Named) or isinstance(b, Named):
+        return False
+    if type(a) is not type(b):
+        return False
+    d = _depth + 1
+    if isinstance(a, Basic):
+        return canon_name(a) == canon_name(b)  # type: ignore[arg-type]
+    if isinstance(a, (Pointer, Slice)):
+        return identical(a.elem, b.elem, d)  # type: ignore[attr-defined]
+    if isinstance(a, Array):
+        return a.length == b.length and identical(a.elem, b.elem, d)  # type: ignore[attr-defined]
+    if isinstance(a, Map):
+        return identical(a.key, b.key, d) and identical(a.elem, b.elem, d)  # type: ignore[attr-defined]
+    if isinstance(a, Chan):
+        return a.dir == b.dir and identical(a.elem, b.elem, d)  # type: ignore[attr-defined]
+    if isinstance(a, Signature):
+        assert isinstance(b, Signature)
+        return (a.variadic == b.variadic and len(a.params) == len(b.params)
+                and len(a.results) == len(b.results)
+                and all(identical(x.type, y.type, d) for x, y in zip(a.params, b.params))
+                and all(identical(x.type, y.type, d) for x, y in zip(a.results, b.results)))
+    if isinstance(a, Struct):
+        assert isinstance(b, Struct)
+        return len(a.fields) == len(b.fields) and all(
+            x.name == y.name and x.embedded == y.embedded and identical(x.type, y.type, d)
+            for x, y in zip(a.fields, b.fields))
+    if isinstance(a, Interface):
+        assert isinstance(b, Interface)
+        am, bm = a.all_methods(), b.all_methods()
+        return am.keys() == bm.keys() and all(identical(am[k], bm[k], d) for k in am)
+    if isinstance(a, Tuple):
+        assert isinstance(b, Tuple)
+        return len(a.types) == len(b.types) and all(
+            identical(x, y, d) for x, y in zip(a.types, b.types))
+    return False
+
+
+# ---------------------------------------------------------------- printing
+
+def type_string(t: Type, local_pkg: str = "", _depth: int = 0) -> str:
+    """The compiler's spelling of a type (`interface {}`, `struct { a int }`, `pkg.T`)."""
+    if _depth > 50:
+        return "..."
+    d = _depth + 1
+
+    def s(x: Type) -> str:
+        return type_string(x, local_pkg, d)
+
+    if t is ANY_T:
+        return "any"
+    if isinstance(t, Named):
+        if t.alias_name:
+            return t.alias_name
+        if not t.pkg_path or t.pkg_path == local_pkg or t.pkg_name == "main" and not local_pkg:
+            return t.name
+        return f"{t.pkg_name}.{t.name}"
+    if isinstance(t, Basic):
+        return t.name
+    if isinstance(t, Pointer):
+        return "*" + s(t.elem)
+    if isinstance(t, Slice):
+        return "[]" + s(t.elem)
+    if isinstance(t, Array):
+        return f"[{t.length}]" + s(t.elem)
+    if isinstance(t, Map):
+        return f"map[{s(t.key)}]{s(t.elem)}"
+    if isinstance(t, Chan):
+        if t.dir == "send":
+            return "chan<- " + s(t.elem)
+        if t.dir == "recv":
+            return "<-chan " + s(t.elem)
+        e = t.elem
+        if isinstance(e, Chan) and e.dir == "recv":
+            return f"chan ({s(e)})"
+        return "chan " + s(e)
+    if isinstance(t, Signature):
+        return "func" + sig_string(t, local_pkg, d)
+    if isinstance(t, Struct):
+        if not t.fields:
+            return "struct {}"
+        parts = []
+        for f in t.fields:
+            parts.append(s(f.type) if f.embedded else f"{f.name} {s(f.type)}")
+        return "struct { " + "; ".join(parts) + " }"
+    if isinstance(t, Interface):
+        ms = t.all_methods()
+        if not ms and not t.union:
+            return "interface {}"
+        parts = [name + sig_string(sig, local_pkg, d) for name, sig in ms.items()]
+        return "interface { " + "; ".join(parts) + " }"
+    if isinstance(t, Tuple):
+        return "(" + ", ".join(s(x) for x in t.types) + ")"
+    return "?"
+
+
+def sig_string(sig: Signature, local_pkg: str = "", _depth: int = 0) -> str:
+    ps = []
+    for i, p in enumerate(sig.params):
+        if sig.variadic and i == len(sig.params) - 1 and isinstance(p.type, Slice):
+            ps.append("..." + type_string(p.type.elem, local_pkg, _depth))
+        else:
+            ps.append(type_string(p.type, local_pkg, _depth))
+    out = "(" + ", ".join(ps) + ")"
+    if len(sig.results) == 1:
+        out += " " + type_string(sig.results[0].type, local_pkg, _depth)
+    elif sig.results:
+        out += " (" + ", ".join(type_string(r.type, local_pkg, _depth) for r in sig.results) + ")"
+    return out

