@@ -103,8 +103,8 @@ class PackageAnalysis:
         self.diagnostics: list[Diagnostic] = []
 
     def run(self) -> list[Message]:
-        self.res.collect()
         low = Lowerer(self.res)
+        self.res.collect()
         funcs = low.lower_package()
         seen: set[tuple[str, str]] = set()
         for f, node, what in self.res.unsupported:
@@ -112,9 +112,71 @@ class PackageAnalysis:
                                f.display), what, seen)
         for pos, what, _fn in low.unsupported:
             self._unsupported(pos, what, seen)
-        for batch in bottom_up(funcs):
+        batches = bottom_up(funcs)
+        for batch in batches:
+            for fn in batch:
+                self.devirtualize(fn)
+        for batch in batches:
             self.analyze_batch(batch)
+        for fn in _with_closures(funcs):
+            self.bounds_checks(fn)
         return self.messages
+
+    # ------------------------------------------------------------ walk-phase notes
+
+    def bounds_checks(self, fn: ir.Func) -> None:
+        """Indexes the compiler proves in range (walk's `index bounds check elided`)."""
+        for e in ir.iter_exprs(fn.body or []):
+            if e.op != "index" or e.args[1].op == "lit":
+                continue
+            xt = e.args[0].type.underlying()
+            if isinstance(xt, T.Pointer):
+                xt = xt.elem.underlying()
+            if isinstance(xt, T.Array):
+                limit = xt.length
+            elif e.args[0].op == "lit" and isinstance(e.args[0].value, bytes):
+                limit = len(e.args[0].value)
+            else:
+                continue
+            if _bounded(e.args[1], limit):
+                self._msg(e.pos, "index bounds check elided", "bounds_check_elided", "", fn,
+                          None)
+
+    # ------------------------------------------------------------ devirtualization
+
+    def devirtualize(self, fn: ir.Func) -> None:
+        """Interface calls whose receiver has one known concrete type become direct calls."""
+        for e in ir.iter_exprs(fn.body or []):
+            if e.op != "callinter":
+                continue
+            sel = e.value
+            recv = sel.args[0]
+            t = concrete_type(recv, set())
+            if t is None or t is _NO_TYPE:
+                continue
+            s = self.res.lookup_selection(t, sel.value)
+            if s is None or s.kind != "method" or s.method is None:
+                continue
+            self._msg(e.pos, f"devirtualizing {self.printer.expr(sel)} to "
+                      f"{self.printer.type(t)}", "devirtualized", self.printer.expr(sel), fn,
+                      None)
+            x: ir.Expr = ir.Expr("dottype", t, e.pos, [recv])
+            for fld, _ in s.path:
+                op = "dotptr" if T.is_pointer(x.type) else "dot"
+                x = ir.Expr(op, fld.type, e.pos, [x], value=fld.name, implicit=True)
+            if not s.ptr_recv and T.is_pointer(x.type):
+                x = ir.Expr("deref", x.type.underlying().elem, e.pos, [x],  # type: ignore
+                            implicit=True)
+            m = s.method
+            fsig = T.Signature([T.Param(None, x.type)] + list(m.sig.params), m.sig.results,
+                               m.sig.variadic)
+            e.op = "call"
+            e.value = ir.Expr("methexpr", fsig, sel.pos, func=m, value=sel.value,
+                              extra={"recv": x.type})
+            e.func = m
+            e.args = [x] + e.args
+            if m not in fn.refs:
+                fn.refs.append(m)
 
     def _unsupported(self, pos: ir.Pos, what: str, seen: set[tuple[str, str]]) -> None:
         key = (pos[2], what)
@@ -279,6 +341,101 @@ def analyze_files(files: list[tuple[Path, str, bytes]], pkg_path: str = "main",
                                          kind=m.kind, message=m.text, subject=m.subject,
                                          function=_func_name(fn)))
     return result
+
+
+_NO_TYPE = T.Basic("no type", "invalid", 0)
+
+
+def _with_closures(funcs: list[ir.Func]) -> list[ir.Func]:
+    out: list[ir.Func] = []
+
+    def add(f: ir.Func) -> None:
+        out.append(f)
+        for c in f.closures:
+            add(c)
+    for f in funcs:
+        add(f)
+    return out
+
+
+def _small_int(e: ir.Expr) -> int | None:
+    if e.op == "lit" and isinstance(e.value, int) and not isinstance(e.value, bool):
+        if -(1 << 31) <= e.value < (1 << 31):
+            return e.value
+    return None
+
+
+def _bounded(n: ir.Expr, limit: int) -> bool:
+    u = n.type.underlying()
+    if not (isinstance(u, T.Basic) and u.kind == T.INT and not u.untyped):
+        return False
+    sign = u.signed
+    bits = 8 * u.size
+    v0 = _small_int(n)
+    if v0 is not None:
+        return 0 <= v0 < limit
+    a = n.args
+    if n.op in ("and", "andnot"):
+        v = -1
+        x, y = _small_int(a[0]), _small_int(a[1])
+        if x is not None:
+            v = x
+        elif y is not None:
+            v = y
+            if n.op == "andnot":
+                v = ~v
+                if not sign:
+                    v &= (1 << bits) - 1
+        if 0 <= v < limit:
+            return True
+    elif n.op == "mod":
+        y = _small_int(a[1])
+        if not sign and y is not None and 0 <= y <= limit:
+            return True
+    elif n.op == "div":
+        y = _small_int(a[1])
+        if not sign and y is not None:
+            while bits > 0 and y >= 2:
+                bits -= 1
+                y >>= 1
+    elif n.op == "rsh":
+        y = _small_int(a[1])
+        if not sign and y is not None:
+            if y > bits:
+                return limit > 0
+            bits -= y
+    return not sign and bits <= 62 and (1 << bits) <= limit
+
+
+def concrete_type(e: ir.Expr, seen: set[int]) -> T.Type | None:
+    """The single concrete type an interface-typed expression can hold, if known."""
+    while True:
+        if not T.is_interface(e.type):
+            return e.type
+        if e.op in ("convnop", "conviface", "dottype") and e.args:
+            e = e.args[0]
+            continue
+        break
+    if e.op != "name" or e.var is None:
+        return None
+    v = e.var
+    if v.cls != ir.LOCAL or v.addrtaken or getattr(v, "other_assign", False):
+        return None
+    if id(v) in seen:
+        return _NO_TYPE
+    seen.add(id(v))
+    vals = ([v.defn] if v.defn is not None else []) + list(v.assign_exprs)
+    typ: T.Type | None = None
+    for x in vals:
+        t = concrete_type(x, seen)
+        if t is _NO_TYPE:
+            continue
+        if t is None:
+            return None
+        if typ is not None and not (typ is t or T.identical(typ, t)):
+            return None
+        typ = t
+    return typ if typ is not None else _NO_TYPE
 
 
 def _func_name(fn: ir.Func | None) -> str:

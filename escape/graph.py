@@ -224,6 +224,7 @@ class Walker:
         self.fn = fn
         self.depth = 1
         self.labels: dict[str, str] = {}
+        self.in_post = False
 
     # ------------------------------------------------------------ helpers
 
@@ -306,7 +307,10 @@ class Walker:
             self.depth += 1
             self.discard(s.cond)
             if s.post is not None:
+                # the post statement updates the loop's own copy of per-iteration variables
+                self.in_post = True
                 self.stmt(s.post)
+                self.in_post = False
             self.block(s.body)
             self.depth -= 1
         elif op == "range":
@@ -316,7 +320,11 @@ class Walker:
             for v in s.decl_vars:
                 self.dcl(v)
             ks = [self.addr(x) for x in s.lhs]
-            if s.extra.get("array"):
+            # per-iteration variables of pointer-free type are copies (Go 1.22 loopvar)
+            val = s.lhs[1] if len(s.lhs) > 1 else None
+            if val is not None and not T.has_pointers(val.type):
+                pass
+            elif s.extra.get("array"):
                 self.b.flow(ks[1].note(s, "range"), tmp)
             else:
                 self.b.flow(ks[1].deref(s, "range-deref"), tmp)
@@ -424,6 +432,8 @@ class Walker:
             n = loc.n
             if isinstance(n, ir.Var) and getattr(n, "defn_stmt", None) is where \
                     and where.op != "range":
+                continue
+            if self.in_post and isinstance(n, ir.Var) and getattr(n, "loopvar", False):
                 continue
             loc.reassigned = True
 
@@ -739,7 +749,7 @@ def assigned_callees(v: ir.Var) -> list[ir.Func]:
         return []
     if not isinstance(v.type.underlying(), T.Signature):
         return []
-    vals = list(v.assign_exprs)
+    vals = ([v.defn] if v.defn is not None else []) + list(v.assign_exprs)
     out: list[ir.Func] = []
     for x in vals:
         x = static_value(x)

@@ -108,3 +108,38 @@ class Func:
 
     def __repr__(self) -> str:
         return f"Func({self.name})"
+
+
+def iter_exprs(stmts: list[Stmt]):  # type: ignore[no-untyped-def]
+    """Yield every expression of a statement list in source order (pre-order).
+
+    Function literal bodies are not entered: they are functions of their own.
+    """
+    stack: list[object] = list(reversed(stmts))
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Expr):
+            yield x
+            kids: list[object] = list(x.args)
+            if isinstance(x.value, Expr):
+                kids.insert(0, x.value)
+            kids.extend(k for k in x.extra.get("keys", []) if isinstance(k, Expr))
+            for pre in x.extra.get("pre") or []:
+                kids.insert(0, pre)
+            stack.extend(reversed(kids))
+        elif isinstance(x, Stmt):
+            kids2: list[object] = [*x.init]
+            kids2 += [e for e in x.lhs if e is not None]
+            if x.cond is not None:
+                kids2.append(x.cond)
+            kids2 += x.rhs
+            if x.post is not None:
+                kids2.append(x.post)
+            kids2 += x.body
+            for c in x.cases:
+                kids2 += c.exprs
+                if c.comm is not None:
+                    kids2.append(c.comm)
+                kids2 += c.body
+            kids2 += x.els
+            stack.extend(reversed(kids2))

@@ -568,7 +568,9 @@ class _BuildContext:
 
     @classmethod
     def make(cls, tags: Iterable[str], goos: str, goarch: str) -> _BuildContext:
-        return cls(goos, goarch, frozenset(tags), False, frozenset(_tool_tags(goos, goarch)))
+        # Like go's -tags flag, an element may hold several comma- or space-separated tags.
+        user = frozenset(t for tag in tags for t in re.split(r"[,\s]+", tag) if t)
+        return cls(goos, goarch, user, False, frozenset(_tool_tags(goos, goarch)))
 
     def match_tag(self, name: str) -> bool:
         """go/build Context.matchTag."""
@@ -794,10 +796,15 @@ def _header_text(src: bytes) -> str:
 
 
 class _ParseError(Exception):
-    def __init__(self, offset: int, msg: str) -> None:
+    """A go/parser error; `style` says how go/build and cmd/go print it: "list" (a
+    scanner.ErrorList, shortened path), "single" (a scanner.Error, absolute path) or "read"
+    (a plain error wrapped as "read FILE: ...")."""
+
+    def __init__(self, offset: int, msg: str, style: str = "list") -> None:
         super().__init__(msg)
         self.offset = offset
         self.msg = msg
+        self.style = style
 
 
 _KEYWORDS = frozenset({
@@ -811,14 +818,6 @@ _OPERATORS = sorted(
     / % & | ^ < > = ! ( ) [ ] { } , ; . :""".split(),
     key=len, reverse=True,
 )
-_NUMBER = re.compile(
-    r"0[xX][0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?(?:[pP][+-]?[0-9_]+)?i?"
-    r"|0[bBoO][0-9_]*i?"
-    r"|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][+-]?[0-9_]+)?i?"
-    r"|\.[0-9][0-9_]*(?:[eE][+-]?[0-9_]+)?i?"
-)
-
-
 @dataclass(frozen=True)
 class _Tok:
     kind: str  # ident, keyword, lit, op, semi, eof
@@ -839,15 +838,77 @@ class _Tok:
         return f", found '{self.text}'"
 
 
+def _fmt_rune(c: str) -> str:
+    """fmt's %#U."""
+    return f"U+{ord(c):04X}" + (f" '{c}'" if c.isprintable() or c == " " else "")
+
+
+def _digit_val(c: str | None) -> int:
+    if c is None:
+        return 16
+    if "0" <= c <= "9":
+        return ord(c) - 48
+    if "a" <= c.lower() <= "f" and c.isascii():
+        return ord(c.lower()) - 87
+    return 16
+
+
+def _invalid_sep(x: str) -> int:
+    """go/scanner invalidSep: index of the first misplaced '_' in a number literal, or -1."""
+    x1 = " "
+    d = "."
+    i = 0
+    if len(x) >= 2 and x[0] == "0":
+        x1 = chr(ord(x[1]) | 0x20)
+        if x1 in "xob":
+            d = "0"
+            i = 2
+    while i < len(x):
+        p = d
+        d = x[i]
+        if d == "_":
+            if p != "0":
+                return i
+        elif "0" <= d <= "9" or (x1 == "x" and _digit_val(d) < 16):
+            d = "0"
+        else:
+            if p == "_":
+                return i - 1
+            d = "."
+        i += 1
+    return len(x) - 1 if d == "_" else -1
+
+
+_Errors = list[tuple[int, str]]
+
+
 class _Lexer:
-    """Enough of go/scanner for a package clause and import declarations."""
+    """Enough of go/scanner for a package clause and import declarations: tokens, automatic
+    semicolons and the scanner's error messages."""
 
     def __init__(self, src: str) -> None:
         self.src = src
         self.i = 0
         self.insert_semi = False
+        # The first character the scanner rejects wherever it appears.
+        m = re.search("[\x00\udc80-\udcff]|(?<=.)\ufeff", src, re.DOTALL)
+        self.bad_at = m.start() if m else len(src) + 1
+
+    def ch(self, i: int) -> str | None:
+        return self.src[i] if i < len(self.src) else None
 
     def next(self) -> _Tok:
+        tok, errs = self._scan()
+        # go/scanner reads one character ahead; a bad character read so far is reported.
+        if self.bad_at <= self.i and self.bad_at < len(self.src):
+            c = self.src[self.bad_at]
+            msg = {"\ufeff": "illegal byte order mark", "\x00": "illegal character NUL"}
+            errs.append((self.bad_at, msg.get(c, "illegal UTF-8 encoding")))
+        if errs:
+            raise _ParseError(*min(errs))
+        return tok
+
+    def _scan(self) -> tuple[_Tok, _Errors]:
         s, n = self.src, len(self.src)
         while True:
             while self.i < n and (s[self.i] in " \t\r" or (s[self.i] == "\n"
@@ -857,30 +918,32 @@ class _Lexer:
             if start >= n:
                 if self.insert_semi:
                     self.insert_semi = False
-                    return _Tok("semi", "\n", n)
-                return _Tok("eof", "", n)
+                    return _Tok("semi", "\n", n), []
+                return _Tok("eof", "", n), []
             c = s[start]
             if c == "\n":
                 self.insert_semi = False
                 self.i += 1
-                return _Tok("semi", "\n", start)
+                return _Tok("semi", "\n", start), []
             if s.startswith("//", start):
-                if self.insert_semi:
-                    self.insert_semi = False
-                    return _Tok("semi", "\n", start)
+                # The newline ending the comment is scanned next (as a semicolon if due).
                 j = s.find("\n", start)
                 self.i = n if j < 0 else j
                 continue
             if s.startswith("/*", start):
                 j = s.find("*/", start + 2)
                 if j < 0:
-                    raise _ParseError(start, "comment not terminated")
-                if self.insert_semi and "\n" in s[start:j]:
-                    self.insert_semi = False
-                    return _Tok("semi", "\n", start)
+                    self.i = n
+                    return _Tok("eof", "", n), [(start, "comment not terminated")]
                 self.i = j + 2
+                nl = s.find("\n", start, j)
+                if self.insert_semi and nl >= 0:
+                    # An automatic semicolon at the comment's first newline.
+                    self.insert_semi = False
+                    return _Tok("semi", "\n", nl), []
                 continue
             break
+        errs: _Errors = []
         if c == "_" or c.isalpha():
             j = start + 1
             while j < n and (s[j] == "_" or s[j].isalpha() or s[j].isdecimal()):
@@ -889,42 +952,176 @@ class _Lexer:
             word = s[start:j]
             if word in _KEYWORDS:
                 self.insert_semi = word in _SEMI_KEYWORDS
-                return _Tok("keyword", word, start)
+                return _Tok("keyword", word, start), errs
             self.insert_semi = True
-            return _Tok("ident", word, start)
-        m = _NUMBER.match(s, start) if ("0" <= c <= "9" or c == ".") else None
-        if m is not None and m.end() > start:
-            self.i = m.end()
+            return _Tok("ident", word, start), errs
+        if "0" <= c <= "9" or (c == "." and "0" <= (self.ch(start + 1) or "") <= "9"):
+            self.i = self._number(start, errs)
             self.insert_semi = True
-            return _Tok("lit", m.group(), start)
+            return _Tok("lit", s[start : self.i], start), errs
+        if c == '"':
+            self.i = self._string(start, errs)
+        elif c == "'":
+            self.i = self._rune(start, errs)
+        elif c == "`":
+            j = s.find("`", start + 1)
+            if j < 0:
+                errs.append((start, "raw string literal not terminated"))
+            self.i = n if j < 0 else j + 1
         if c in "\"'`":
-            self.i = self._quoted(start, c)
             self.insert_semi = True
-            return _Tok("lit", s[start : self.i], start)
+            return _Tok("lit", s[start : self.i], start), errs
         for op in _OPERATORS:
             if s.startswith(op, start):
                 self.i = start + len(op)
                 self.insert_semi = op in (")", "]", "}", "++", "--")
-                return _Tok("semi" if op == ";" else "op", op, start)
-        if "\udc80" <= c <= "\udcff":
-            raise _ParseError(start, "illegal UTF-8 encoding")
-        desc = f"U+{ord(c):04X}" + (f" '{c}'" if c.isprintable() else "")
-        raise _ParseError(start, f"illegal character {desc}")
+                return _Tok("semi" if op == ";" else "op", op, start), errs
+        self.i = start + 1
+        if not ("\udc80" <= c <= "\udcff" or c == "\x00" or (c == "\ufeff" and start > 0)):
+            errs.append((start, "illegal character " + _fmt_rune(c)))
+        return _Tok("illegal", c, start), errs
 
-    def _quoted(self, start: int, q: str) -> int:
+    def _digits(self, i: int, base: int) -> tuple[int, int, int]:
+        """go/scanner digits: (new index, digsep bits, offset of an invalid digit or -1)."""
         s, n = self.src, len(self.src)
-        j = start + 1
-        if q == "`":
-            k = s.find("`", j)
-            if k < 0:
-                raise _ParseError(start, "raw string literal not terminated")
-            return k + 1
-        while j < n and s[j] != q and s[j] != "\n":
-            j += 2 if s[j] == "\\" else 1
-        if j >= n or s[j] != q:
-            kind = "string" if q == '"' else "rune"
-            raise _ParseError(start, f"{kind} literal not terminated")
-        return j + 1
+        digsep, invalid = 0, -1
+        while i < n and (s[i] == "_" or (_digit_val(s[i]) < 10 if base <= 10
+                                         else _digit_val(s[i]) < 16)):
+            if s[i] == "_":
+                digsep |= 2
+            else:
+                digsep |= 1
+                if base <= 10 and _digit_val(s[i]) >= base and invalid < 0:
+                    invalid = i
+            i += 1
+        return i, digsep, invalid
+
+    def _number(self, start: int, errs: _Errors) -> int:
+        """go/scanner scanNumber."""
+        i = start
+        kind = "ILLEGAL"
+        base, prefix, digsep, invalid = 10, "", 0, -1
+        names = {"x": "hexadecimal literal", "o": "octal literal", "0": "octal literal",
+                 "b": "binary literal", "": "decimal literal"}
+
+        def lower(c: str | None) -> str:
+            return chr(ord(c) | 0x20) if c else ""
+
+        if self.ch(i) != ".":
+            kind = "INT"
+            if self.ch(i) == "0":
+                i += 1
+                low = lower(self.ch(i))
+                if low in ("x", "o", "b"):
+                    i += 1
+                    base, prefix = {"x": 16, "o": 8, "b": 2}[low], low
+                else:
+                    base, prefix, digsep = 8, "0", 1
+            i, ds, invalid = self._digits(i, base)
+            digsep |= ds
+        if self.ch(i) == ".":
+            kind = "FLOAT"
+            if prefix in ("o", "b"):
+                errs.append((i, "invalid radix point in " + names[prefix]))
+            i, ds, inv = self._digits(i + 1, base)
+            digsep |= ds
+            invalid = invalid if invalid >= 0 else inv
+        if digsep & 1 == 0:
+            errs.append((i, names[prefix] + " has no digits"))
+        e = lower(self.ch(i))
+        if e in ("e", "p"):
+            ch = self.ch(i) or ""
+            if e == "e" and prefix not in ("", "0"):
+                errs.append((i, f"'{ch}' exponent requires decimal mantissa"))
+            elif e == "p" and prefix != "x":
+                errs.append((i, f"'{ch}' exponent requires hexadecimal mantissa"))
+            i += 1
+            kind = "FLOAT"
+            if self.ch(i) in ("+", "-"):
+                i += 1
+            i, ds, _ = self._digits(i, 10)
+            digsep |= ds
+            if ds & 1 == 0:
+                errs.append((i, "exponent has no digits"))
+        elif prefix == "x" and kind == "FLOAT":
+            errs.append((i, "hexadecimal mantissa requires a 'p' exponent"))
+        if self.ch(i) == "i":
+            kind = "IMAG"
+            i += 1
+        lit = self.src[start:i]
+        if kind == "INT" and invalid >= 0:
+            errs.append((invalid, f"invalid digit '{self.src[invalid]}' in {names[prefix]}"))
+        if digsep & 2:
+            k = _invalid_sep(lit)
+            if k >= 0:
+                errs.append((start + k, "'_' must separate successive digits"))
+        return i
+
+    def _escape(self, i: int, quote: str, errs: _Errors) -> tuple[int, bool]:
+        """go/scanner scanEscape, with i just after the backslash."""
+        offs = i
+        c = self.ch(i)
+        if c is not None and (c in "abfnrtv\\" or c == quote):
+            return i + 1, True
+        if c is not None and c in "01234567":
+            nd, base, mx = 3, 8, 255
+        elif c in ("x", "u", "U"):
+            i += 1
+            nd, base, mx = {"x": (2, 16, 255), "u": (4, 16, 0x10FFFF),
+                            "U": (8, 16, 0x10FFFF)}[c]
+        else:
+            errs.append((offs, "unknown escape sequence" if c is not None
+                         else "escape sequence not terminated"))
+            return i, False
+        x = 0
+        while nd > 0:
+            c = self.ch(i)
+            d = _digit_val(c)
+            if d >= base:
+                errs.append((i, "escape sequence not terminated" if c is None
+                             else f"illegal character {_fmt_rune(c)} in escape sequence"))
+                return i, False
+            x = x * base + d
+            i += 1
+            nd -= 1
+        if x > mx or 0xD800 <= x < 0xE000:
+            errs.append((offs, "escape sequence is invalid Unicode code point"))
+            return i, False
+        return i, True
+
+    def _string(self, start: int, errs: _Errors) -> int:
+        i = start + 1
+        while True:
+            c = self.ch(i)
+            if c is None or c == "\n":
+                errs.append((start, "string literal not terminated"))
+                return i
+            i += 1
+            if c == '"':
+                return i
+            if c == "\\":
+                i, _ = self._escape(i, '"', errs)
+
+    def _rune(self, start: int, errs: _Errors) -> int:
+        i = start + 1
+        valid, count = True, 0
+        while True:
+            c = self.ch(i)
+            if c is None or c == "\n":
+                if valid:
+                    errs.append((start, "rune literal not terminated"))
+                    valid = False
+                break
+            i += 1
+            if c == "'":
+                break
+            count += 1
+            if c == "\\":
+                i, ok = self._escape(i, "'", errs)
+                valid = valid and ok
+        if valid and count != 1:
+            errs.append((start, "illegal rune literal"))
+        return i
 
 
 _SIMPLE_ESCAPES = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92,
@@ -998,7 +1195,7 @@ def _parse_header(header: str) -> tuple[str, list[str]]:
         if tok.kind == "lit" and tok.text[0] in "\"`":
             paths.append((tok.offset, tok.text))
             tok = lx.next()
-        elif tok.kind == "lit":
+        elif tok.kind in ("lit", "ident"):  # go/token counts IDENT as a literal
             raise _ParseError(tok.offset, "import path must be a string")
         else:
             raise _ParseError(tok.offset, "missing import path")
@@ -1028,16 +1225,20 @@ def _parse_header(header: str) -> tuple[str, list[str]]:
     for offset, lit in paths:
         path = _unquote(lit)
         if path is None:
-            raise _ParseError(offset, f"parser returned invalid quoted string: <{lit}>")
+            raise _ParseError(offset, f"parser returned invalid quoted string: <{lit}>", "read")
         if not _is_valid_import(path):
-            raise _ParseError(offset, "invalid import path: " + _printable(path))
+            raise _ParseError(offset, "invalid import path: " + _printable(path), "single")
         imports.append(path)
     return name, imports
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, _blen(text[line_start:offset]) + 1
+    """go/token line:column of offset (a file's final newline does not start a line)."""
+    end = offset
+    if offset == len(text) and text.endswith("\n"):
+        end = offset - 1
+    line_start = text.rfind("\n", 0, end) + 1
+    return text.count("\n", 0, end) + 1, _blen(text[line_start:offset]) + 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1078,7 +1279,11 @@ def _examine_file(ctx: _BuildContext, wd: _Cwd, pkg_dir: str, name: str,
         pkg, imports = _parse_header(header)
     except _ParseError as e:
         line, col = _position(header, e.offset)
-        return _FileInfo("bad", f"{wd.short_path(path)}:{line}:{col}: {_printable(e.msg)}")
+        msg = _printable(e.msg)
+        if e.style == "read":
+            return _FileInfo("bad", f"read {path}: {msg}")
+        shown = wd.short_path(path) if e.style == "list" else path
+        return _FileInfo("bad", f"{shown}:{line}:{col}: {msg}")
     if pkg == "documentation":
         return _FileInfo("ignored")
     return _FileInfo("ok", pkg=pkg, imports_c="C" in imports)
@@ -1481,13 +1686,13 @@ class _Loader:
                 if not files_loaded:
                     files_loaded = True
                     self.load_files(files)
+            elif "..." in arg:
+                self.load_pattern(arg)
             elif arg.endswith(".go") and not os.path.isdir(self.wd.os_path(arg)):
                 try:
                     os.stat(self.wd.os_path(arg))
                 except OSError as e:
                     self.error(f"stat {arg}: {_strerror(e)}")
-            elif "..." in arg:
-                self.load_pattern(arg)
             else:
                 self.load_literal_dir(arg)
         packages = sorted(self.packages.values(),

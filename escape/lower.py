@@ -14,8 +14,7 @@ from typing import Any
 
 from . import ir
 from . import types as T
-from .resolve import (Builtin, Const, Nil, PkgName, Resolver, Scope, TypeName, Unknown,
-                      Unsupported)
+from .resolve import Builtin, Const, Nil, PkgName, Resolver, Scope, TypeName, Unknown, Unsupported
 from .syntax import Node, SourceFile, named_children, text
 
 E = ir.Expr
@@ -153,8 +152,7 @@ class Lowerer:
         if op == "ptrlit":
             return self._static_init(e.args[0])
         if op == "conviface":
-            return e.args[0].op == "lit" or (T.is_direct_iface(e.args[0].type)
-                                             and self._static_init(e.args[0]))
+            return self._static_init(e.args[0])
         return False
 
     def _note_closures_static(self, e: E) -> None:
@@ -350,10 +348,16 @@ class Lowerer:
             self.scope.insert(name, tn)
             named.under = self.res.resolve_type(spec.child_by_field_name("type"), self.scope)
 
-    def _note_assign(self, x: E | None) -> None:
-        """Record an assignment to x for the reassignment oracle."""
+    def _note_assign(self, x: E | None, single: bool = False) -> None:
+        """Record an assignment to x (or to a part of x) for the reassignment oracle."""
+        while x is not None and (x.op == "dot" or x.op == "index" and x.args and isinstance(
+                x.args[0].type.underlying(), T.Array)):
+            x = x.args[0]
+            single = False
         if x is not None and x.op == "name" and x.var is not None:
             x.var.assigns += 1
+            if not single:
+                x.var.other_assign = True  # type: ignore[attr-defined]
 
     def _short_var(self, n: Node, out: list[ir.Stmt]) -> None:
         lhs_nodes = named_children(n.child_by_field_name("left"))
@@ -369,6 +373,7 @@ class Lowerer:
                 if isinstance(existing, ir.Var) and text(ln) != "_":
                     lhs.append(E("name", existing.type, self.p(ln), var=existing))
                     existing.assigns += 1
+                    existing.other_assign = True  # type: ignore[attr-defined]
                     continue
                 v = self.declare(ln, T.default_type(t))
                 if v is not None:
@@ -390,6 +395,7 @@ class Lowerer:
             if isinstance(existing, ir.Var) and text(ln) != "_":
                 lhs2.append(E("name", existing.type, self.p(ln), var=existing))
                 existing.assigns += 1
+                existing.other_assign = True  # type: ignore[attr-defined]
                 continue
             t = T.default_type(r.type)
             if isinstance(t, T.Basic) and t.kind == T.NIL:
@@ -496,9 +502,7 @@ class Lowerer:
             return
         lhs = [None if text(ln) == "_" else self.expr(ln) for ln in lhs_nodes]
         for x in lhs:
-            self._note_assign(x)
-            if x is not None and x.op == "name" and x.var is not None:
-                x.var.defn = None
+            self._note_assign(x, single=len(lhs_nodes) == 1 == len(rhs_nodes))
         if len(rhs_nodes) == 1 and len(lhs_nodes) > 1:
             rhs = self.expr(rhs_nodes[0], multi=True)
             out.append(self._multi_assign_stmt(lhs, rhs, pos))
@@ -539,7 +543,7 @@ class Lowerer:
             clause = next((c for c in named_children(n) if c.type in ("for_clause",
                                                                          "range_clause")), None)
             if clause is None:
-                cond_nodes = [c for c in named_children(n) if c is not body_node]
+                cond_nodes = [c for c in named_children(n) if _key(c) != _key(body_node)]
                 cond = self.expr(cond_nodes[0]) if cond_nodes else None
                 return ir.Stmt("for", self.p(n), cond=cond, body=self.block(body_node),
                                label=label)
@@ -605,8 +609,6 @@ class Lowerer:
                     else:
                         le = self.expr(ln)
                         self._note_assign(le)
-                        if le.op == "name" and le.var is not None:
-                            le.var.defn = None
                         lhs.append(le)
         while len(lhs) < 2:
             lhs.append(None)
@@ -654,10 +656,11 @@ class Lowerer:
 
     def _case_body(self, c: Node) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
-        skip = {id(x) for x in (c.child_by_field_name("value"), c.child_by_field_name("type"),
-                                c.child_by_field_name("communication")) if x is not None}
+        skip = {_key(x) for x in (c.child_by_field_name("value"),
+                                  c.child_by_field_name("communication")) if x is not None}
+        skip |= {_key(x) for x in c.children_by_field_name("type")}
         for x in c.named_children:
-            if id(x) in skip or x.type in ("comment",):
+            if _key(x) in skip or x.type in ("comment",):
                 continue
             if x.type == "statement_list":
                 for y in x.named_children:
@@ -848,26 +851,26 @@ class Lowerer:
         for v in tmps:
             v.captured_by = getattr(v, "captured_by", []) + [wrapper]  # type: ignore
         outer.closures.append(wrapper)
+        outer.refs.append(wrapper)
+        wrapper.refs = self._callees_in(call)
         clo = E("closure", T.Signature([], []), pos, func=wrapper)
         wrapper.closure_expr = clo
-        self._retarget_closure_refs(call, wrapper)
         out.append(ir.Stmt(kind, pos, rhs=[E("call", T.Tuple([]), pos, value=clo, func=wrapper)]))
 
-    def _retarget_closure_refs(self, e: E, wrapper: ir.Func) -> None:
-        """Closures inside a go/defer call move into the wrapper function."""
+    def _callees_in(self, e: E) -> list[ir.Func]:
+        """Functions a wrapper's body refers to (its call's static callee)."""
+        out: list[ir.Func] = []
         stack = [e]
         while stack:
             x = stack.pop()
-            if x.op == "closure" and x.func is not None and x.func.parent is not None \
-                    and x.func is not wrapper and x.func.parent is self.fn:
-                x.func.parent = wrapper
-                if self.fn is not None and x.func in self.fn.closures:
-                    self.fn.closures.remove(x.func)
-                wrapper.closures.append(x.func)
-                continue
-            stack.extend(x.args)
+            if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC and x.var.func:
+                out.append(x.var.func)
+            elif x.op in ("methexpr", "closure") and x.func is not None:
+                out.append(x.func)
+            stack.extend(reversed(x.args))
             if isinstance(x.value, E):
                 stack.append(x.value)
+        return out
 
     # ============================================================ expressions
 
@@ -887,6 +890,9 @@ class Lowerer:
         if k == "call_expression":
             a = n.child_by_field_name("arguments")
             return self.p(a) if a is not None else self.p(n)
+        if k == "type_conversion_expression":
+            d = _anon(n, "(")
+            return self.p(d) if d is not None else self.p(n)
         if k in ("selector_expression", "type_assertion_expression"):
             d = _anon(n, ".")
             return self.p(d) if d is not None else self.p(n)
@@ -920,6 +926,8 @@ class Lowerer:
                 self.fn.refs.append(obj.func)
             return E("name", obj.type if obj.type is not None else T.INVALID, pos, var=obj)
         if isinstance(obj, Const):
+            if obj.name == "iota" and obj.node is None and obj.type is T.UNTYPED_INT:
+                return E("lit", T.UNTYPED_INT, pos, value=self.iota or 0)
             self._resolve_const(obj)
             return E("lit", obj.type or T.INVALID, pos, value=obj.value)
         if isinstance(obj, TypeName):
@@ -990,6 +998,11 @@ class Lowerer:
     _x_false = _x_true
     _x_nil = _x_true
     _x_iota = _x_true
+
+    def _x_type_conversion_expression(self, n: Node) -> E:
+        t = self.res.resolve_type(n.child_by_field_name("type"), self.scope)
+        pos = self.p(_anon(n, "(") or n)
+        return self.conversion(t, n.child_by_field_name("operand"), pos, n)
 
     def _x_parenthesized_expression(self, n: Node) -> E:
         inner = self.expr(named_children(n)[0])
@@ -1775,6 +1788,10 @@ class Lowerer:
 _TYPE_NODES = {"type_identifier", "pointer_type", "slice_type", "array_type", "map_type",
                "channel_type", "function_type", "struct_type", "interface_type",
                "qualified_type", "parenthesized_type", "generic_type"}
+
+
+def _key(n: Node) -> tuple[int, int, str]:
+    return (n.start_byte, n.end_byte, n.type)
 
 
 def _type_node(n: Node) -> Node:

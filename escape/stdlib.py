@@ -1,9 +1,11 @@
 """Standard-library data: declaration stubs plus the compiler's escape tags and inlinability.
 
 The data file `escape/data/stdlib-go1.27.3.zip` is made by `tools/gen_stdlib.py` from the
-real toolchain (linux/amd64, CGO_ENABLED=0). It is a zip archive with one deflated JSON
-member per package, `pkg/<import path>.json`, plus `meta.json`; loading a package reads and
-decodes only its own member.
+real toolchain (linux/amd64, CGO_ENABLED=0). It is a zip archive (deflate) holding
+`meta.json` (version; per package its name, files and import map) and, per package,
+`pkg/<import path>/stub.go` and `.../funcs.tsv` (one `KEY<TAB>JSON` line per function).
+Loading a package reads and inflates only its own two members; function records are
+JSON-decoded on first access.
 
 A package entry (`StdPackage`):
 
@@ -14,7 +16,7 @@ A package entry (`StdPackage`):
   tree-sitter-go cannot parse, appears as a `// escape:generic-method <signature>` line.
   When files import different packages under one name, all but one get an alias `name_N`
   and the kept references are rewritten to it.
-* `funcs`: keyed as the compiler names functions (`F`, `T.M`, `(*T).M`, `init.N`; type
+* `funcs`: a read-only mapping (`FuncTable`), keyed as the compiler names functions (`F`, `T.M`, `(*T).M`, `init.N`; type
   parameters are not part of the key). Each value is a dict:
 
   - `pos` (`file.go:line`), `body` (False for assembly declarations), `generic`, `recv`;
@@ -40,6 +42,7 @@ import functools
 import io
 import json
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.abc import Traversable
@@ -49,7 +52,35 @@ from typing import Any
 GO_VERSION = "go1.27.3"
 DATA_NAME = f"stdlib-{GO_VERSION}.zip"
 
-__all__ = ["StdPackage", "go_version", "has_package", "list_packages", "load_package"]
+__all__ = ["FuncTable", "StdPackage", "go_version", "has_package", "list_packages", "load_package"]
+
+
+class FuncTable(Mapping[str, dict[str, Any]]):
+    """Read-only mapping of function key to its record, decoded on first access."""
+
+    __slots__ = ("_raw", "_done")
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        self._raw = raw
+        self._done: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        rec = self._done.get(key)
+        if rec is None:
+            rec = self._done[key] = json.loads(self._raw[key])
+        return rec
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __repr__(self) -> str:
+        return f"FuncTable({len(self._raw)} functions)"
 
 
 @dataclass(frozen=True)
@@ -59,7 +90,7 @@ class StdPackage:
     name: str
     path: str
     stub: str
-    funcs: dict[str, dict[str, Any]]
+    funcs: Mapping[str, dict[str, Any]]
     files: tuple[str, ...] = ()
     import_map: dict[str, str] = field(default_factory=dict)
 
@@ -85,8 +116,8 @@ def _meta() -> dict[str, Any]:
     return json.loads(_archive().read("meta.json"))
 
 
-def _member(path: str) -> str:
-    return f"pkg/{path}.json"
+def _member(path: str, part: str) -> str:
+    return f"pkg/{path}/{part}"
 
 
 def go_version() -> str:
@@ -96,7 +127,7 @@ def go_version() -> str:
 
 def has_package(path: str) -> bool:
     """True if `path` is a standard-library import path (incl. internal and vendor/...)."""
-    return _member(path) in _archive().NameToInfo
+    return path in _meta()["packages"]
 
 
 def list_packages() -> list[str]:
@@ -106,10 +137,20 @@ def list_packages() -> list[str]:
 
 @functools.lru_cache(maxsize=512)  # more than the ~380 packages: never evicts
 def load_package(import_path: str) -> StdPackage | None:
-    """The package's data, or None if it is not in the standard library."""
-    if not has_package(import_path):
+    """The package's data, or None if it is not in the standard library.
+
+    Reads only this package's two members of the archive; function records are decoded on
+    first access.
+    """
+    head = _meta()["packages"].get(import_path)
+    if head is None:
         return None
-    entry = json.loads(_archive().read(_member(import_path)))
-    return StdPackage(name=entry["name"], path=entry["path"], stub=entry["stub"],
-                      funcs=entry["funcs"], files=tuple(entry.get("files", ())),
-                      import_map=entry.get("import_map", {}))
+    zf = _archive()
+    stub = zf.read(_member(import_path, "stub.go")).decode()
+    raw: dict[str, str] = {}
+    for line in zf.read(_member(import_path, "funcs.tsv")).decode().splitlines():
+        key, _, rec = line.partition("\t")
+        raw[key] = rec
+    return StdPackage(name=head["name"], path=head["path"], stub=stub, funcs=FuncTable(raw),
+                      files=tuple(head.get("files", ())),
+                      import_map=head.get("import_map", {}))

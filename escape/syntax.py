@@ -25,7 +25,7 @@ def _queries_dir() -> Path:
     raise FileNotFoundError("queries/ directory not found next to the escape package")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def query(name: str) -> ts.Query:
     text = (_queries_dir() / f"{name}.scm").read_text()
     return ts.Query(language(), text)

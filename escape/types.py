@@ -195,7 +195,7 @@ COMPARABLE_T = Named("comparable", "", "", Interface(union=True))
 
 def default_type(t: Type) -> Type:
     if isinstance(t, Basic) and t.untyped:
-        return {UNTYPED_BOOL.name: BOOL_T, UNTYPED_INT.name: INT_T, UNTYPED_RUNE.name: INT32_T,
+        return {UNTYPED_BOOL.name: BOOL_T, UNTYPED_INT.name: INT_T, UNTYPED_RUNE.name: RUNE_T,
                 UNTYPED_FLOAT.name: FLOAT64_T, UNTYPED_COMPLEX.name: COMPLEX128_T,
                 UNTYPED_STRING.name: STRING_T}.get(t.name, t)
     return t

@@ -476,9 +476,7 @@ def test_directory_errors(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    ("src", "message"),
-    [
+BAD_FILES = [
         ("func F() {}\n", "bad/x.go:1:1: expected 'package', found 'func'"),
         ("", "bad/x.go:1:1: expected 'package', found 'EOF'"),
         ("hello\nworld\n", "bad/x.go:1:1: expected 'package', found hello"),
@@ -489,15 +487,34 @@ def test_directory_errors(tmp_path: Path) -> None:
         ("//go:build linux &&\n\npackage p\n",
          "x.go: parsing //go:build line: unexpected end of expression"),
         ("//go:build linux\n//go:build amd64\n\npackage p\n", "x.go: multiple //go:build comments"),
-    ],
-)
+        # go/token puts EOF after a final newline on the last line, not on a new one.
+        ("\n", "bad/x.go:1:2: expected 'package', found 'EOF'"),
+        ('package p\nimport (\n', "bad/x.go:2:10: expected ')', found 'EOF'"),
+        # The automatic semicolon sits at the first newline inside a /* */ comment.
+        ("package p\nimport (\nimport_/*\n*/'ab')\n", "bad/x.go:3:10: missing import path"),
+        ("package p\nimport . fmt\n", "bad/x.go:2:10: import path must be a string"),
+        ("// caf\udce9\npackage p\n", "bad/x.go:1:7: illegal UTF-8 encoding"),
+        ("// c\n\ufeffpackage p\n", "bad/x.go:2:1: illegal byte order mark"),
+        ('package p\nimport "\\q"\n', "bad/x.go:2:10: unknown escape sequence"),
+        ("0x1.8\n", "bad/x.go:1:6: hexadecimal mantissa requires a 'p' exponent"),
+        ("1_\n", "bad/x.go:1:2: '_' must separate successive digits"),
+        ("'ab'\n", "bad/x.go:1:1: illegal rune literal"),
+        # A NUL that go/build's reader did not reach is go/parser's to report.
+        ("func\x00\n", "bad/x.go:1:5: illegal character NUL"),
+        # This one go prints with the absolute file name (it is not an ErrorList).
+        ('package p\nimport "a b"\n', "{root}/bad/x.go:2:8: invalid import path: a b"),
+]
+
+
+@pytest.mark.parametrize(("src", "message"), BAD_FILES)
 def test_bad_files(tmp_path: Path, src: str, message: str) -> None:
-    write(tmp_path, "bad/x.go", src)
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "x.go").write_bytes(src.encode("utf-8", "surrogateescape"))
     write(tmp_path, "bad/y.go")
     write(tmp_path, "good/g.go")
     pkgs, errs = load(["./bad", "./good"], tmp_path)
     assert [p.dir.name for p in pkgs] == ["good"]
-    assert errs == [message]
+    assert errs == [message.format(root=tmp_path)]
 
 
 def test_nul_byte(tmp_path: Path) -> None:
@@ -514,6 +531,13 @@ def test_one_bad_argument_does_not_stop_the_others(tmp_path: Path) -> None:
     pkgs, errs = load(["./missing", "./good", "missing.go", "file/f.go", "./x/..."], tmp_path)
     assert [p.dir.name for p in pkgs] == ["file", "good"]
     assert len(errs) == 3
+
+
+def test_tags_may_be_comma_separated(tmp_path: Path) -> None:
+    write(tmp_path, "a.go", "//go:build foo && bar && baz\n\npackage p\n")
+    write(tmp_path, "b.go")
+    pkgs, _ = load(["."], tmp_path, tags=["foo,bar", "baz"])
+    assert names(pkgs[0]) == ["a.go", "b.go"]
 
 
 def test_default_argument_is_dot(tmp_path: Path) -> None:
@@ -745,3 +769,17 @@ def test_error_messages_match_go_build(tmp_path: Path) -> None:
         else:
             assert pkgs == []
         assert errs == want, args
+
+
+@needs_go
+def test_bad_file_messages_match_go_list(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    for i, (src, _) in enumerate(BAD_FILES):
+        (root / f"d{i}").mkdir(parents=True)
+        (root / f"d{i}" / "x.go").write_bytes(src.encode("utf-8", "surrogateescape"))
+    args = [f"./d{i}" for i in range(len(BAD_FILES))]
+    proc = run_go(["list", "-e", "-f", "{{.Error}}", *args], root, tmp_path / "cache")
+    want = proc.stdout.splitlines()
+    for i, arg in enumerate(args):
+        pkgs, errs = load([arg], root)
+        assert pkgs == [] and errs == [want[i]], BAD_FILES[i][0]

@@ -574,7 +574,7 @@ def _func_info(node: Node, fname: str, pragmas: list[str],
 # The compiler
 
 
-_LINE_RE = re.compile(r"^(/[^:]*\.go):(\d+):(?:(\d+):)? (.*)$")
+_LINE_RE = re.compile(r"^([^:<#\s][^:]*\.go):(\d+):(?:(\d+):)? (.*)$")
 _MSG_RES = [
     ("leak_heap", re.compile(r"^leaking param: (\S+)$")),
     ("leak_content", re.compile(r"^leaking param content: (\S+)$")),
@@ -597,11 +597,16 @@ Record = tuple[str, int, "int | None", tuple]
 Output = dict[str, dict[str, list[Record]]]
 
 
-def parse_compiler_output(lines: Iterable[str],
+def parse_compiler_output(lines: Iterable[str], cwd: str = "/",
                           progress: Callable[[str], None] | None = None
                           ) -> tuple[Output, list[str]]:
-    """The relevant `-m=2` lines, by package and absolute file name; also unparsed lines."""
+    """The relevant `-m=2` lines, by package and absolute file name; also unparsed lines.
+
+    The go command prints a file name relative to its working directory `cwd` when that is
+    shorter than the absolute name.
+    """
     out: Output = {}
+    absname: dict[str, str] = {}
     by_file: dict[str, list[Record]] = {}
     other: list[str] = []
     for line in lines:
@@ -623,7 +628,11 @@ def parse_compiler_output(lines: Iterable[str],
             mm = rx.match(msg)
             if mm:
                 col = int(m.group(3)) if m.group(3) else None
-                by_file.setdefault(m.group(1), []).append(
+                name = absname.get(m.group(1))
+                if name is None:
+                    name = absname[m.group(1)] = os.path.normpath(
+                        os.path.join(cwd, m.group(1)))
+                by_file.setdefault(name, []).append(
                     (kind, int(m.group(2)), col, mm.groups()))
                 break
     return out, other
@@ -641,8 +650,9 @@ def run_compiler(go: str, patterns: list[str], *, force: bool = True,
     if force:
         cmd.append("-a")
     cmd += ["-gcflags=-m=2", *patterns]
+    cwd = "/"
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, env=go_env(), cwd="/", bufsize=1 << 20)
+                            text=True, env=go_env(), cwd=cwd, bufsize=1 << 20)
     assert proc.stderr is not None
     log = open(log_path, "w") if log_path else None  # noqa: SIM115
 
@@ -653,7 +663,7 @@ def run_compiler(go: str, patterns: list[str], *, force: bool = True,
             yield line
 
     try:
-        output, other = parse_compiler_output(lines(), progress)
+        output, other = parse_compiler_output(lines(), cwd, progress)
     finally:
         rc = proc.wait()
         if log:
@@ -691,7 +701,7 @@ def attach(info: PackageInfo, output: Output) -> tuple[dict, list[str]]:
     states: dict[tuple[str, int], _ParamState] = {}
     inline: dict[str, tuple[int | None, str | None]] = {}
     moved_results: set[tuple[str, int]] = set()
-    explains: list[tuple[str, int, str, str, int]] = []
+    explains: list[tuple[str, int, str, int]] = []
 
     def find(table: dict, fname: str, line: int, col: int | None, name: str | None,
              names: Callable[[object], str | None]) -> object | None:
@@ -738,6 +748,8 @@ def attach(info: PackageInfo, output: Output) -> tuple[dict, list[str]]:
                 continue
             key, idx = hit  # type: ignore[misc]
             fi = info.funcs[key]
+            if kind == "explain" and _strip_shape(g[2]) != key:
+                continue  # a wrapper, e.g. (*T).M generated for T.M, at the same positions
             if fi.params[idx].name != name:
                 problems.append(f"{info.path}: {fname}:{line}:{col}: {name} is not "
                                 f"parameter {fi.params[idx].name} of {key}")
@@ -762,12 +774,10 @@ def attach(info: PackageInfo, output: Output) -> tuple[dict, list[str]]:
             elif kind == "uintptr":
                 st.uintptr = "unsafe" if g[0] else "escapes"
             elif kind == "explain":
-                explains.append((key, idx, g[1], g[2], int(g[3])))
+                explains.append((key, idx, g[1], int(g[3])))
 
-    for key, idx, dest, fn_name, derefs in explains:
+    for key, idx, dest, derefs in explains:
         fi = info.funcs[key]
-        if _strip_shape(fn_name) != key:
-            continue  # a wrapper, e.g. (*T).M generated for T.M, at the same positions
         ri = _result_index(fi, dest)
         if ri is not None and ri < NUM_RESULTS and (key, ri) not in moved_results:
             continue  # a result leak: the level-1 lines give these exactly
@@ -856,20 +866,30 @@ def package_entry(info: PackageInfo, funcs: dict) -> dict:
     return entry
 
 
-def member_name(path: str) -> str:
-    return f"pkg/{path}.json"
-
-
 def _dump(obj: object) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def package_members(entry: dict) -> list[tuple[str, bytes]]:
+    """The archive members of one package.
+
+    `pkg/<path>/stub.go` (the stub as plain text) and `pkg/<path>/funcs.tsv`: one line per
+    function, `KEY<TAB>JSON`, sorted by key, so that a loader can split the lines and decode
+    functions on demand. The rest of the entry goes into meta.json.
+    """
+    base = f"pkg/{entry['path']}/"
+    funcs = b"".join(k.encode() + b"\t" + _dump(v) + b"\n"
+                     for k, v in sorted(entry["funcs"].items()))
+    return [(base + "stub.go", entry["stub"].encode()), (base + "funcs.tsv", funcs)]
 
 
 def write_archive(entries: list[dict], out: Path) -> None:
     meta = {"format": FORMAT_VERSION, "go_version": GO_VERSION, "goos": "linux",
             "goarch": "amd64", "cgo_enabled": False,
-            "packages": {e["path"]: e["name"] for e in entries}}
+            "packages": {e["path"]: {k: v for k, v in e.items() if k not in ("stub", "funcs")}
+                         for e in entries}}
     members = [("meta.json", _dump(meta))]
-    members += sorted((member_name(e["path"]), _dump(e)) for e in entries)
+    members += sorted(m for e in entries for m in package_members(e))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for name, data in members:
@@ -918,6 +938,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--from-log", help="parse this saved -m=2 output instead of compiling "
                     "(for development; the output must come from `go build -a "
                     "-gcflags=-m=2 std` with this toolchain)")
+    ap.add_argument("--from-log-cwd", default="/",
+                    help="the directory that --from-log's build ran in")
     args = ap.parse_args(argv)
     t0 = time.monotonic()
 
@@ -941,7 +963,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.from_log:
         with open(args.from_log) as fh:
-            output = parse_compiler_output(fh, progress)[0]
+            output = parse_compiler_output(fh, args.from_log_cwd, progress)[0]
     else:
         say("go build -a -gcflags=-m=2 std (this takes a few minutes)")
         output = run_compiler(go, ["std"], progress=progress, log_path=args.keep_log)
@@ -956,6 +978,10 @@ def main(argv: list[str] | None = None) -> int:
         n_funcs += len(funcs)
         n_tagged += sum(1 for f in funcs.values() if any(p["reported"] for p in f["params"]))
         n_inline += sum(1 for f in funcs.values() if f["inline"] is not None)
+    if n_tagged == 0 or n_inline == 0:
+        for p in all_problems[:20]:
+            print("  not attached:", p)
+        raise SystemExit("gen_stdlib: no compiler line could be attached; nothing written")
     write_archive(entries, args.out)
     say(f"wrote {args.out} ({args.out.stat().st_size} bytes): {len(entries)} packages, "
         f"{n_funcs} functions, {n_tagged} with parameter tags, {n_inline} inlinable")
