@@ -53,7 +53,7 @@ class Lowerer:
         self.tmp_counter = 0
         self.funclit_counter: dict[int, int] = {}
         self.iota: int | None = None
-        self.pending_init: list[ir.Stmt] = []
+        self.static_closures: list[ir.Func] = []
         self.labels_loop: dict[str, bool] = {}
         res.eval_const = self._eval_const_node
         self.unsupported: list[tuple[ir.Pos, str, ir.Func | None]] = []
@@ -74,6 +74,7 @@ class Lowerer:
         funcs: list[ir.Func] = []
         if init.body:
             funcs.append(init)
+        funcs.extend(self.static_closures)
         for fn in res.funcs:
             self._lower_func(fn)
             funcs.append(fn)
@@ -121,11 +122,17 @@ class Lowerer:
         try:
             if len(vs) == len(names):
                 for gv, vn in zip(gvars, vs):
+                    nrefs, nclos = len(init.refs), len(init.closures)
                     e = self.expr(vn)
                     if gv is not None:
                         e = self.assign_conv(e, gv.type)
                     if self._static_init(e):
-                        self._note_closures_static(e)
+                        # statically initialized: no code in init; literals become roots
+                        for c in init.closures[nclos:]:
+                            c.parent = None
+                            self.static_closures.append(c)
+                        del init.refs[nrefs:]
+                        del init.closures[nclos:]
                         continue
                     lhs = E("name", gv.type, gv.pos, var=gv) if gv is not None else None
                     init.body.append(ir.Stmt("as", _pos_of(f, spec), lhs=[lhs], rhs=[e]))
@@ -154,10 +161,6 @@ class Lowerer:
         if op == "conviface":
             return self._static_init(e.args[0])
         return False
-
-    def _note_closures_static(self, e: E) -> None:
-        for a in e.args:
-            self._note_closures_static(a)
 
     def _report_unsupported(self, u: Unsupported) -> None:
         pos = _pos_of(self.file, u.node) if u.node is not None else (1, 1, self.file.display)
