@@ -126,8 +126,15 @@ class PackageAnalysis:
 
     def bounds_checks(self, fn: ir.Func) -> None:
         """Indexes the compiler proves in range (walk's `index bounds check elided`)."""
+        skip: set[int] = set()
         for e in ir.iter_exprs(fn.body or []):
-            if e.op != "index" or e.args[1].op == "lit":
+            if e.op == "append":
+                # an index argument with a computed index is copied to a temporary first,
+                # and the copy cannot be proven in range
+                for a in e.args[1:]:
+                    if a.op == "index" and a.args[1].op not in ("name", "lit"):
+                        skip.add(id(a))
+            if e.op != "index" or e.args[1].op == "lit" or id(e) in skip:
                 continue
             xt = e.args[0].type.underlying()
             if isinstance(xt, T.Pointer):
@@ -269,7 +276,7 @@ class PackageAnalysis:
 
     def param_tag(self, b: Batch, fn: ir.Func, v: ir.Var) -> Leaks:
         if not T.has_pointers(v.type):
-            return Leaks()
+            return Leaks.heap_all()  # the compiler's empty tag, which decodes as a heap leak
         diagnose = not fn.is_wrapper
         if fn.body is None:
             if diagnose and not getattr(v, "unnamed", False):

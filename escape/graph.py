@@ -420,7 +420,7 @@ class Walker:
                 p = self.b.printer
                 self.b.messages.append(Message(
                     where.pos, f"{self.fn.name} ignoring self-assignment in "
-                    f"{p.expr(dst)} = {p.expr(src)}", "self_assignment", p.expr(dst), self.fn))
+                    f"{stmt_text(p, where)}", "self_assignment", p.expr(dst), self.fn))
                 k = self.discard_hole()
             if src is not None:
                 self.expr(k.note(where, why), src)
@@ -767,6 +767,18 @@ def assigned_callees(v: ir.Var) -> list[ir.Func]:
 
 
 # ---------------------------------------------------------------- self assignment
+
+def stmt_text(p: Any, s: ir.Stmt) -> str:
+    """An assignment statement as the compiler prints it in notes."""
+    lhs = ", ".join("_" if x is None else p.expr(x) for x in s.lhs)
+    rhs = ", ".join(p.expr(x) for x in s.rhs[:len(s.lhs)] if x is not None)
+    if s.op == "asop":
+        sym = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%", "and": "&",
+               "or": "|", "xor": "^", "lsh": "<<", "rsh": ">>", "andnot": "&^"}.get(
+            s.extra.get("binop", "add"), "+")
+        return f"{lhs} {sym}= {rhs}"
+    return f"{lhs} = {rhs}"
+
 
 def _outer_name(e: ir.Expr) -> ir.Var | None:
     return e.var if e.op == "name" else None

@@ -1003,9 +1003,69 @@ class Lowerer:
     _x_iota = _x_true
 
     def _x_type_conversion_expression(self, n: Node) -> E:
-        t = self.res.resolve_type(n.child_by_field_name("type"), self.scope)
+        tnode = n.child_by_field_name("type")
         pos = self.p(_anon(n, "(") or n)
+        if not self._names_type(tnode):
+            # `fs[i](p)` parses like a generic conversion; it is a call of an indexed value
+            f = self.expr(tnode)
+            return self._call(f, [n.child_by_field_name("operand")], pos, False, n)
+        t = self.res.resolve_type(tnode, self.scope)
         return self.conversion(t, n.child_by_field_name("operand"), pos, n)
+
+    def _names_type(self, n: Node) -> bool:
+        """Does a node that parsed as a type really name a type (not a value)?"""
+        k = n.type
+        if k in ("type_identifier", "identifier"):
+            return isinstance(self.scope.lookup(text(n)), TypeName)
+        if k == "generic_type":
+            return self._names_type(n.child_by_field_name("type"))
+        if k == "qualified_type":
+            pn = self.scope.lookup(text(n.child_by_field_name("package")))
+            if not isinstance(pn, PkgName):
+                return False
+            if pn.pkg is None:
+                return True
+            return isinstance(pn.pkg.scope.names.get(text(n.child_by_field_name("name"))),
+                              TypeName)
+        return True
+
+    def _is_generic_func(self, n: Node) -> bool:
+        if n.type != "identifier":
+            return False
+        obj = self.scope.lookup(text(n))
+        return isinstance(obj, ir.Var) and obj.cls == ir.FUNC and \
+            getattr(obj.func, "extra_generic", False)
+
+    def _x_type_identifier(self, n: Node) -> E:
+        return self._x_identifier(n)
+
+    def _x_qualified_type(self, n: Node) -> E:
+        pkg = n.child_by_field_name("package")
+        name = n.child_by_field_name("name")
+        x = self._x_identifier(pkg)
+        dot = self.p(_anon(n, ".") or n)
+        if x.op == "pkg":
+            pn: PkgName = x.value
+            if pn.pkg is None:
+                return E("unknown", T.INVALID, dot, value=Unknown(text(name), pn.path),
+                         extra={"text": f"{pn.name}.{text(name)}"})
+            obj = pn.pkg.scope.names.get(text(name))
+            return self._obj_expr(obj, dot, n, text(name))
+        return self.select(x, text(name), dot, n)
+
+    def _x_generic_type(self, n: Node) -> E:
+        base = n.child_by_field_name("type")
+        if self._names_type(base):
+            raise Unsupported(n, "generic type instantiation")
+        x = self.expr(base)
+        args = named_children(n.child_by_field_name("type_arguments"))
+        if len(args) != 1:
+            raise Unsupported(n, "generic function instantiation")
+        idx = args[0]
+        while idx.type == "type_elem" and len(named_children(idx)) == 1:
+            idx = named_children(idx)[0]
+        return self._index(x, self.expr(idx), self.p(_anon(n.child_by_field_name(
+            "type_arguments"), "[") or n), n)
 
     def _x_parenthesized_expression(self, n: Node) -> E:
         inner = self.expr(named_children(n)[0])
@@ -1269,6 +1329,8 @@ class Lowerer:
             recv_t = t
             params = [T.Param(None, recv_t)] + list(fn.sig.params)
             sig = T.Signature(params, fn.sig.results, fn.sig.variadic)
+            # (*T).M of a value method, or a promoted method: the call is typechecked
+            # against the method itself, so its parameter tags apply positionally.
             if self.fn is not None:
                 self.fn.refs.append(fn)
             return E("methexpr", sig, pos, func=fn, value=name, extra={"recv": recv_t})
@@ -1332,15 +1394,17 @@ class Lowerer:
     def _x_index_expression(self, n: Node) -> E:
         pos = self.anchor(n)
         x = self.expr(n.child_by_field_name("operand"))
-        idx_node = n.child_by_field_name("index")
+        return self._index(x, self.expr(n.child_by_field_name("index")), pos, n)
+
+    def _index(self, x: E, raw_i: E, pos: ir.Pos, n: Node) -> E:
         if x.op == "type" or x.op == "name" and x.var is not None and x.var.cls == ir.FUNC \
                 and getattr(x.var.func, "extra_generic", False):
             raise Unsupported(n, "generic instantiation")
         u = x.type.underlying()
         if isinstance(u, T.Map):
-            i = self.assign_conv(self.expr(idx_node), u.key)
+            i = self.assign_conv(raw_i, u.key)
             return E("indexmap", u.elem, pos, [x, i])
-        i = self.assign_conv(self.expr(idx_node), T.INT_T)
+        i = self.assign_conv(raw_i, T.INT_T)
         if isinstance(u, T.Pointer) and isinstance(u.elem.underlying(), T.Array):
             x = E("deref", u.elem, x.pos, [x], implicit=True, extra={"syn": x.extra.get("syn")})
             u = u.elem.underlying()
@@ -1564,12 +1628,26 @@ class Lowerer:
         fnode = n.child_by_field_name("function")
         args_node = n.child_by_field_name("arguments")
         pos = self.p(args_node)
-        if n.child_by_field_name("type_arguments") is not None:
-            raise Unsupported(n, "generic function instantiation")
-        f = self.expr(fnode)
+        targs = n.child_by_field_name("type_arguments")
+        if targs is not None:
+            if self._names_type(fnode) or self._is_generic_func(fnode):
+                raise Unsupported(n, "generic function instantiation")
+            # `fs[i](x)`: a call of an indexed function value
+            items = named_children(targs)
+            if len(items) != 1:
+                raise Unsupported(n, "generic function instantiation")
+            idx = items[0]
+            while idx.type == "type_elem" and len(named_children(idx)) == 1:
+                idx = named_children(idx)[0]
+            f = self._index(self.expr(fnode), self.expr(idx), self.p(_anon(targs, "[") or n), n)
+        else:
+            f = self.expr(fnode)
         arg_nodes = [c for c in named_children(args_node)]
         ddd = any(c.type == "variadic_argument" for c in arg_nodes) or \
             _anon(args_node, "...") is not None
+        return self._call(f, arg_nodes, pos, ddd, n)
+
+    def _call(self, f: E, arg_nodes: list[Node], pos: ir.Pos, ddd: bool, n: Node) -> E:
         if f.op == "type":
             return self.conversion(f.type, arg_nodes[0], pos, n)
         if f.op == "builtin":
