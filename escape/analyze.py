@@ -277,7 +277,7 @@ class PackageAnalysis:
     def param_tag(self, b: Batch, fn: ir.Func, v: ir.Var) -> Leaks:
         if not T.has_pointers(v.type):
             return Leaks.heap_all()  # the compiler's empty tag, which decodes as a heap leak
-        diagnose = not fn.is_wrapper
+        diagnose = not fn.is_wrapper and not getattr(fn, "is_generic", False)
         if fn.body is None:
             if diagnose and not getattr(v, "unnamed", False):
                 self._msg(v.pos, f"leaking param: {v.name}", "leaking_param", v.name, fn, None)

@@ -388,6 +388,9 @@ class Walker:
             self.go_defer(s)
         elif op == "block":
             self.block(s.body)
+        elif op == "opaque":
+            for e in s.rhs:
+                self.expr(self.heap_hole().addr(s, "unsupported"), e)
         # goto, break, continue, fallthrough: nothing
 
     def _pre(self, e: ir.Expr) -> None:

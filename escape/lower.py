@@ -183,7 +183,8 @@ class Lowerer:
             return
         if getattr(fn, "extra_generic", False):
             fn.unsupported.append((fn.pos, "generic function"))
-            fn.body = []
+            fn.body = None  # opaque: callers see a function whose parameters all leak
+            fn.is_generic = True  # type: ignore[attr-defined]
             return
         try:
             fn.body = self.block(body)
@@ -226,10 +227,33 @@ class Lowerer:
         out: list[ir.Stmt] = []
         try:
             for c in self._stmt_nodes(n):
-                self.stmt(c, out)
+                try:
+                    self.stmt(c, out)
+                except Unsupported as u:
+                    self._report_unsupported(u)
+                    out.append(self._opaque(c))
         finally:
             self.scope = saved
         return out
+
+    def _opaque(self, n: Node) -> ir.Stmt:
+        """A statement the analyzer cannot model: every local it names goes to the heap."""
+        seen: dict[int, ir.Var] = {}
+        stack = [n]
+        while stack:
+            x = stack.pop()
+            if x.type == "identifier":
+                v = self.scope.lookup(text(x))
+                if isinstance(v, ir.Var) and v.cls in (ir.LOCAL, ir.PARAM, ir.RESULT):
+                    seen.setdefault(id(v), v)
+            stack.extend(x.named_children)
+        refs = [E("name", v.type, v.pos, var=v) for v in seen.values()]
+        for r in refs:
+            if r.var is not None:
+                r.var.addrtaken = True
+                if self.fn is not None and r.var.fn is not self.fn:
+                    self._capture(r.var)
+        return ir.Stmt("opaque", self.p(n), rhs=refs)
 
     def _stmt_nodes(self, n: Node) -> list[Node]:
         out = []

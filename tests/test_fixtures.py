@@ -8,8 +8,21 @@ import pytest
 from conftest import fixture_dirs
 from helpers import analyze_dir
 
+# Fixtures for constructs the analyzer does not model yet. strict=True: the day one of
+# them starts to match, the test fails until the entry is removed.
+KNOWN_GAPS = {
+    "d_iterators": "range over function iterators are not modelled (reported as unsupported)",
+}
 
-@pytest.mark.parametrize("pkg", fixture_dirs(), ids=lambda p: p.name)
+
+def _params():
+    for d in fixture_dirs():
+        marks = [pytest.mark.xfail(reason=KNOWN_GAPS[d.name], strict=True)] \
+            if d.name in KNOWN_GAPS else []
+        yield pytest.param(d, id=d.name, marks=marks)
+
+
+@pytest.mark.parametrize("pkg", list(_params()))
 def test_fixture_matches_compiler(pkg):
     want = Counter((pkg / "expected.txt").read_text().splitlines())
     decisions, diags = analyze_dir(pkg)
