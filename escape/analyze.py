@@ -107,11 +107,21 @@ class PackageAnalysis:
         self.res.collect()
         funcs = low.lower_package()
         seen: set[tuple[str, str]] = set()
+        seen_imports: set[str] = set()
         for f, node, what in self.res.unsupported:
             self._unsupported((node.start_point.row + 1, node.start_point.column + 1,
                                f.display), what, seen)
         for pos, what, _fn in low.unsupported:
             self._unsupported(pos, what, seen)
+        for fi in self.res.file_infos:
+            for pn in fi.imports:
+                if pn.used and pn.pkg is None and pn.path not in seen_imports:
+                    seen_imports.add(pn.path)
+                    node = pn.node  # type: ignore[attr-defined]
+                    self.diagnostics.append(Diagnostic(
+                        fi.file.display, node.start_point.row + 1, node.start_point.column + 1,
+                        f'note: cannot see package "{pn.path}": calls into it are treated '
+                        "as opaque (arguments leak)", "note"))
         batches = bottom_up(funcs)
         for batch in batches:
             for fn in batch:
@@ -330,6 +340,9 @@ def analyze_files(files: list[tuple[Path, str, bytes]], pkg_path: str = "main",
         parsed.append(sf)
     if result.failed:
         return result
+    if importer is None:
+        from .importer import StdImporter
+        importer = StdImporter()
     pa = PackageAnalysis(parsed, pkg_path, importer)
     try:
         messages = pa.run()

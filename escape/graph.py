@@ -699,7 +699,7 @@ class Walker:
             if getattr(p, "unnamed", False):
                 return self.discard_hole()
             return Hole(self.loc_of(p))
-        tags = self.b.analyzed.get(id(fn))
+        tags = std_tags(fn) or self.b.analyzed.get(id(fn))
         if tags is None or i >= len(tags):
             if fn.body is None or tags is None:
                 return self.heap_hole()
@@ -726,6 +726,19 @@ _BINARY = {"add", "sub", "mul", "div", "mod", "lsh", "rsh", "and", "or", "xor", 
            "eq", "ne", "lt", "le", "gt", "ge", "andand", "oror"}
 _BUILTIN_CALLS = {"append", "copy", "panic", "complex", "delete", "print", "println",
                   "recover", "min", "max", "len", "cap", "real", "imag", "close", "clear"}
+
+
+def std_tags(fn: ir.Func) -> list[Leaks] | None:
+    """Tags of an imported standard-library function (decoded on first use)."""
+    rec = getattr(fn, "std_record", None)
+    if rec is None:
+        return None
+    tags = getattr(fn, "std_tags", None)
+    if tags is None:
+        from .importer import decode_tags
+        n = len(fn.sig.params) + (1 if fn.sig.recv is not None else 0)
+        tags = fn.std_tags = decode_tags(rec, n)  # type: ignore[attr-defined]
+    return tags
 
 
 # ---------------------------------------------------------------- reassignment oracle

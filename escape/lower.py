@@ -945,12 +945,19 @@ class Lowerer:
     def _obj_expr(self, obj: Any, pos: ir.Pos, n: Node, name: str) -> E:
         if isinstance(obj, ir.Var):
             if obj.cls == ir.GLOBAL and obj.type is None:
-                self._global_type(obj)
+                owner = getattr(obj, "owner", None)
+                low = getattr(owner, "lowerer", None) if owner is not None else None
+                (low or self)._global_type(obj)
             if obj.cls in (ir.LOCAL, ir.PARAM, ir.RESULT) and obj.fn is not self.fn \
                     and self.fn is not None:
                 self._capture(obj)
-            if obj.cls == ir.FUNC and self.fn is not None and obj.func is not None:
-                self.fn.refs.append(obj.func)
+            if obj.cls == ir.FUNC and obj.func is not None:
+                owner = getattr(obj.func, "owner_res", None)
+                if owner is not None:
+                    owner.ensure_sig(obj.func)
+                    obj.type = obj.func.sig
+                if self.fn is not None:
+                    self.fn.refs.append(obj.func)
             return E("name", obj.type if obj.type is not None else T.INVALID, pos, var=obj)
         if isinstance(obj, Const):
             if obj.name == "iota" and obj.node is None and obj.type is T.UNTYPED_INT:
@@ -1098,6 +1105,10 @@ class Lowerer:
     # ---- constants
 
     def _resolve_const(self, c: Const) -> None:
+        owner = getattr(c, "owner", None)
+        if owner is not None and owner is not self.res and c.type is None:
+            owner.lowerer._resolve_const(c)
+            return
         if c.type is not None or c.node is None:
             if c.type is None:
                 c.type = T.INVALID

@@ -87,7 +87,7 @@ class Printer:
             assert e.var is not None
             if e.var.name.startswith("~b"):
                 return "_"
-            if e.var.cls == ir.FUNC and e.extra.get("qual"):
+            if e.var.cls in (ir.FUNC, ir.GLOBAL) and e.extra.get("qual"):
                 return f"{e.extra['qual']}.{e.var.name}"
             return e.var.name
         if op == "type":

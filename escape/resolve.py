@@ -46,11 +46,24 @@ class Const:
     resolving: bool = False
 
 
-@dataclass(eq=False)
 class PkgName:
-    name: str
-    path: str
-    pkg: Any = None  # a resolved imported package, or None when unknown
+    """An imported package name; the package itself is loaded on first use."""
+
+    def __init__(self, name: str, path: str, importer: Any = None) -> None:
+        self.name = name
+        self.path = path
+        self._importer = importer
+        self._pkg: Any = None
+        self._loaded = importer is None
+        self.used = False
+
+    @property
+    def pkg(self) -> Any:
+        self.used = True
+        if not self._loaded:
+            self._loaded = True
+            self._pkg = self._importer(self.path)
+        return self._pkg
 
 
 @dataclass(eq=False)
@@ -153,6 +166,7 @@ class Resolver:
         self.var_nodes: dict[int, tuple[Node, Node | None, int, FileInfo]] = {}
         self.method_decls: list[tuple[Node, FileInfo, ir.Func]] = []
         self.func_nodes: dict[int, tuple[Node, FileInfo]] = {}
+        self.lazy = False  # imported packages resolve declarations on first use
 
     # ------------------------------------------------------------ collection
 
@@ -166,10 +180,24 @@ class Resolver:
                     for n in nodes:
                         self._collect_decl(kind, n, fi)
         for tn, spec, fi in self.pending_types:
-            self._resolve_type_decl(tn, spec, fi)
+            if self.lazy and isinstance(tn.type, T.Named):
+                tn.type.lazy = (lambda tn=tn, spec=spec, fi=fi:
+                                self._resolve_type_decl(tn, spec, fi))
+            else:
+                self._resolve_type_decl(tn, spec, fi)
         for node, fi, fn in self.method_decls:
             self._attach_method(node, fi, fn)
         for fn in self.funcs:
+            if self.lazy:
+                fn.sig_pending = True  # type: ignore[attr-defined]
+            else:
+                node, fi = self.func_nodes[id(fn)]
+                self._resolve_signature(fn, node, fi)
+
+    def ensure_sig(self, fn: ir.Func) -> None:
+        """Resolve a lazily loaded function's signature before it is used."""
+        if getattr(fn, "sig_pending", False):
+            fn.sig_pending = False  # type: ignore[attr-defined]
             node, fi = self.func_nodes[id(fn)]
             self._resolve_signature(fn, node, fi)
 
@@ -183,9 +211,10 @@ class Resolver:
                 alias_node = spec.child_by_field_name("name")
                 if path in ("unsafe", "C"):
                     self.unsupported.append((fi.file, spec, f'import "{path}"'))
-                pkg = self.importer(path) if self.importer else None
-                name = text(alias_node) if alias_node else (pkg.name if pkg else path.rsplit("/", 1)[-1])
-                pn = PkgName(name, path, pkg)
+                name = text(alias_node) if alias_node else _default_pkg_name(path)
+                pn = PkgName(name, path, self.importer)
+                pn.node = spec  # type: ignore[attr-defined]
+                pn.file = fi.file  # type: ignore[attr-defined]
                 fi.imports.append(pn)
                 if name not in ("_", "."):
                     fi.scope.insert(name, pn)
@@ -248,9 +277,10 @@ class Resolver:
             else:
                 values, tnode = prev_values, prev_type
             for i, nm in enumerate(names):
-                c = Const(text(nm), values[i] if i < len(values) else None, tnode, iota, fi.file)
-                c.scope = fi.scope if scope is self.scope else scope  # type: ignore[attr-defined]
-                c.pos = self.pos(fi.file, nm)  # type: ignore[attr-defined]
+                c = Const(text(nm), values[i] if i < len(values) else None, tnode, iota,
+                          fi.file if fi is not None else None)
+                c.owner = self  # type: ignore[attr-defined]
+                c.scope = fi.scope if fi is not None and scope is self.scope else scope  # type: ignore[attr-defined]
                 scope.insert(c.name, c)
                 out.append(c)
             iota += 1
@@ -283,6 +313,8 @@ class Resolver:
         return
 
     def type_name_type(self, tn: TypeName) -> T.Type:
+        if self.lazy and isinstance(tn.type, T.Named):
+            return tn.type
         if tn.type is None or (isinstance(tn.type, T.Named) and tn.type.under is None):
             for cand, spec, fi in self.pending_types:
                 if cand is tn:
@@ -309,7 +341,8 @@ class Resolver:
         tn = self.scope.lookup(text(rtype))
         if not isinstance(tn, TypeName):
             return
-        named = self.type_name_type(tn)
+        named = tn.type if self.lazy and isinstance(tn.type, T.Named) else \
+            self.type_name_type(tn)
         if isinstance(named, T.Named):
             named.methods[fn.name] = fn
             fn.recv_named = named  # type: ignore[attr-defined]
@@ -410,7 +443,10 @@ class Resolver:
         if k == "interface_type":
             return self._interface(n, scope)
         if k == "generic_type":
-            raise Unsupported(n, "generic type instantiation")
+            # instantiated generic types are outside the subset: an opaque type with
+            # pointers keeps every decision that depends on it conservative
+            self.unsupported.append((self._file_of(n), n, "generic type instantiation"))
+            return T.INVALID
         if k == "type_elem" or k == "type_constraint":
             ch = named_children(n)
             return self.resolve_type(ch[0], scope) if len(ch) == 1 else T.INVALID
@@ -504,6 +540,8 @@ class Resolver:
                 seen.add(id(typ))
                 if isinstance(typ, T.Named):
                     m = typ.methods.get(name)
+                    if m is not None and getattr(m, "sig_pending", False):
+                        m.owner_res.ensure_sig(m)  # type: ignore[attr-defined]
                     if m is not None and found is None:
                         found = Selection("method", path, method=m, recv_named=typ,
                                           ptr_recv=bool(getattr(m, "ptr_recv", False)),
@@ -529,6 +567,22 @@ class Resolver:
                 return found
             level = nxt
         return None
+
+
+def _default_pkg_name(path: str) -> str:
+    """The package name an import path declares by convention (last element, no version)."""
+    from . import stdlib
+    if stdlib.has_package(path):
+        name = stdlib.package_name(path)
+        if name:
+            return name
+    last = path.rsplit("/", 1)[-1]
+    if last.startswith("v") and last[1:].isdigit() and "/" in path:
+        last = path.rsplit("/", 2)[-2]
+    for pre in ("go-",):
+        if last.startswith(pre):
+            last = last[len(pre):]
+    return last.replace("-", "_").replace(".", "_")
 
 
 def _descendants(n: Node, kind: str) -> list[Node]:

@@ -154,3 +154,9 @@ def load_package(import_path: str) -> StdPackage | None:
     return StdPackage(name=head["name"], path=head["path"], stub=stub, funcs=FuncTable(raw),
                       files=tuple(head.get("files", ())),
                       import_map=head.get("import_map", {}))
+
+
+def package_name(import_path: str) -> str | None:
+    """The declared package name of a standard-library package (None if not std)."""
+    head = _meta()["packages"].get(import_path)
+    return None if head is None else str(head["name"])

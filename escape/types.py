@@ -128,7 +128,12 @@ class Named(Type):
     type_params: bool = False
     alias_name: str | None = None  # printed name when it differs (e.g. byte, rune, any)
 
+    lazy: object = None  # a callable that resolves `under` on first use
+
     def underlying(self) -> Type:
+        if self.under is None and self.lazy is not None:
+            fn, self.lazy = self.lazy, None
+            fn()  # type: ignore[operator]
         u = self.under
         seen = 0
         while isinstance(u, Named):
