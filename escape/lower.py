@@ -50,7 +50,6 @@ class Lowerer:
         self.fn: ir.Func | None = None
         self.file: SourceFile = res.files[0] if res.files else None  # type: ignore[assignment]
         self.scope: Scope = res.scope
-        self.tmp_counter = 0
         self.funclit_counter: dict[int, int] = {}
         self.iota: int | None = None
         self.static_closures: list[ir.Func] = []
@@ -247,6 +246,18 @@ class Lowerer:
                 if isinstance(v, ir.Var) and v.cls in (ir.LOCAL, ir.PARAM, ir.RESULT):
                     seen.setdefault(id(v), v)
             stack.extend(x.named_children)
+        if n.type in ("short_var_declaration", "var_declaration"):
+            # keep the names it declares, with an opaque type, for the statements after it
+            left = n.child_by_field_name("left")
+            names = named_children(left) if left is not None else [
+                nm for spec in _descendants_of(n, "var_spec")
+                for nm in spec.children_by_field_name("name")]
+            for nm in names:
+                if nm.type == "identifier" and text(nm) != "_" and \
+                        text(nm) not in self.scope.names:
+                    v = self.declare(nm, T.INVALID)
+                    if v is not None:
+                        seen[id(v)] = v
         refs = [E("name", v.type, v.pos, var=v) for v in seen.values()]
         for r in refs:
             if r.var is not None:
@@ -279,8 +290,9 @@ class Lowerer:
 
     def new_temp(self, t: T.Type, pos: ir.Pos) -> ir.Var:
         assert self.fn is not None
-        self.tmp_counter += 1
-        v = ir.Var(f".autotmp_{self.tmp_counter}", t, pos, ir.LOCAL, fn=self.fn)
+        # the compiler names a temporary after the function's declaration count so far
+        n = len(self.fn.params) + len(self.fn.results) + len(self.fn.dcl)
+        v = ir.Var(f".autotmp_{n}", t, pos, ir.LOCAL, fn=self.fn)
         v.is_temp = True  # type: ignore[attr-defined]
         self.fn.dcl.append(v)
         return v
@@ -1706,7 +1718,9 @@ class Lowerer:
             callee = f.func
         elif f.op == "methexpr":
             callee = f.func
-        return E("call", self._result_type(sig), pos, args, value=f, func=callee, ddd=ddd)
+        # once variadic arguments are packed, the call is a `...` call
+        return E("call", self._result_type(sig), pos, args, value=f, func=callee,
+                 ddd=ddd or sig.variadic)
 
     def _result_type(self, sig: T.Signature) -> T.Type:
         if len(sig.results) == 1:
@@ -1719,7 +1733,8 @@ class Lowerer:
         args = self.call_args(sig, arg_nodes, pos, ddd)
         if mv.extra.get("iface"):
             dotinter = E("dotinter", sig, mv.pos, [mv.args[0]], value=mv.value)
-            return E("callinter", self._result_type(sig), pos, args, value=dotinter, ddd=ddd)
+            return E("callinter", self._result_type(sig), pos, args, value=dotinter,
+                     ddd=ddd or sig.variadic)
         fn = mv.func
         assert fn is not None
         recv = mv.args[0]
@@ -1727,7 +1742,7 @@ class Lowerer:
         fsig = T.Signature([T.Param(None, recv_t)] + list(sig.params), sig.results, sig.variadic)
         me = E("methexpr", fsig, mv.pos, func=fn, value=mv.value, extra={"recv": recv_t})
         return E("call", self._result_type(sig), pos, [recv] + args, value=me, func=fn,
-                 ddd=ddd, extra={"method": True})
+                 ddd=ddd or sig.variadic, extra={"method": True})
 
     def call_args(self, sig: T.Signature, arg_nodes: list[Node], pos: ir.Pos, ddd: bool
                   ) -> list[E]:
@@ -1904,6 +1919,16 @@ class Lowerer:
 _TYPE_NODES = {"type_identifier", "pointer_type", "slice_type", "array_type", "map_type",
                "channel_type", "function_type", "struct_type", "interface_type",
                "qualified_type", "parenthesized_type", "generic_type"}
+
+
+def _descendants_of(n: Node, kind: str) -> list[Node]:
+    out, stack = [], [n]
+    while stack:
+        x = stack.pop()
+        if x.type == kind:
+            out.append(x)
+        stack.extend(reversed(x.named_children))
+    return out
 
 
 def _key(n: Node) -> tuple[int, int, str]:

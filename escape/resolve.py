@@ -338,6 +338,7 @@ class Resolver:
         if rtype.type == "generic_type":
             self.unsupported.append((fi.file, node, "method of a generic type"))
             rtype = rtype.child_by_field_name("type")
+            fn.extra_generic = True  # type: ignore[attr-defined]
         tn = self.scope.lookup(text(rtype))
         if not isinstance(tn, TypeName):
             return
