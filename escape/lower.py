@@ -15,7 +15,7 @@ from typing import Any
 from . import ir
 from . import types as T
 from .resolve import Builtin, Const, Nil, PkgName, Resolver, Scope, TypeName, Unknown, Unsupported
-from .syntax import Node, SourceFile, named_children, text
+from .syntax import Node, SourceFile, descendants, named_children, text
 
 E = ir.Expr
 
@@ -250,7 +250,7 @@ class Lowerer:
             # keep the names it declares, with an opaque type, for the statements after it
             left = n.child_by_field_name("left")
             names = named_children(left) if left is not None else [
-                nm for spec in _descendants_of(n, "var_spec")
+                nm for spec in descendants(n, "var_spec")
                 for nm in spec.children_by_field_name("name")]
             for nm in names:
                 if nm.type == "identifier" and text(nm) != "_" and \
@@ -369,6 +369,14 @@ class Lowerer:
             pass
         else:
             raise Unsupported(n, f"statement {k}")
+
+    def _init_stmts(self, n: Node) -> list[ir.Stmt]:
+        """The `init;` statement of an if, for or switch header."""
+        init: list[ir.Stmt] = []
+        ini = n.child_by_field_name("initializer")
+        if ini is not None:
+            self.stmt(ini, init)
+        return init
 
     def _local_types(self, n: Node) -> None:
         for spec in named_children(n):
@@ -557,10 +565,7 @@ class Lowerer:
         saved = self.scope
         self.scope = Scope(saved)
         try:
-            init: list[ir.Stmt] = []
-            ini = n.child_by_field_name("initializer")
-            if ini is not None:
-                self.stmt(ini, init)
+            init = self._init_stmts(n)
             cond = self.expr(n.child_by_field_name("condition"))
             body = self.block(n.child_by_field_name("consequence"))
             els: list[ir.Stmt] = []
@@ -662,10 +667,7 @@ class Lowerer:
         saved = self.scope
         self.scope = Scope(saved)
         try:
-            init: list[ir.Stmt] = []
-            ini = n.child_by_field_name("initializer")
-            if ini is not None:
-                self.stmt(ini, init)
+            init = self._init_stmts(n)
             vn = n.child_by_field_name("value")
             tag = self.expr(vn) if vn is not None else None
             if tag is not None and T.is_untyped(tag.type):
@@ -716,10 +718,7 @@ class Lowerer:
         saved = self.scope
         self.scope = Scope(saved)
         try:
-            init: list[ir.Stmt] = []
-            ini = n.child_by_field_name("initializer")
-            if ini is not None:
-                self.stmt(ini, init)
+            init = self._init_stmts(n)
             alias = n.child_by_field_name("alias")
             x = self.expr(n.child_by_field_name("value"))
             cases = []
@@ -1919,16 +1918,6 @@ class Lowerer:
 _TYPE_NODES = {"type_identifier", "pointer_type", "slice_type", "array_type", "map_type",
                "channel_type", "function_type", "struct_type", "interface_type",
                "qualified_type", "parenthesized_type", "generic_type"}
-
-
-def _descendants_of(n: Node, kind: str) -> list[Node]:
-    out, stack = [], [n]
-    while stack:
-        x = stack.pop()
-        if x.type == kind:
-            out.append(x)
-        stack.extend(reversed(x.named_children))
-    return out
 
 
 def _key(n: Node) -> tuple[int, int, str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import ir
 from . import types as T
-from .syntax import Node, SourceFile, named_children, text
+from .syntax import Node, SourceFile, descendants, named_children, text
 
 
 class Unsupported(Exception):
@@ -205,7 +205,7 @@ class Resolver:
         if kind == "package":
             self.name = text(n)
         elif kind == "import":
-            for spec in _descendants(n, "import_spec"):
+            for spec in descendants(n, "import_spec"):
                 path_node = spec.child_by_field_name("path")
                 path = _unquote(text(path_node)) if path_node else ""
                 alias_node = spec.child_by_field_name("name")
@@ -584,17 +584,6 @@ def _default_pkg_name(path: str) -> str:
         if last.startswith(pre):
             last = last[len(pre):]
     return last.replace("-", "_").replace(".", "_")
-
-
-def _descendants(n: Node, kind: str) -> list[Node]:
-    out = []
-    stack = [n]
-    while stack:
-        x = stack.pop()
-        if x.type == kind:
-            out.append(x)
-        stack.extend(reversed(x.named_children))
-    return out
 
 
 def _unquote(s: str) -> str:
