@@ -269,7 +269,8 @@ class PackageAnalysis:
                 continue
             escapes = loc.has(ESCAPES)
             if isinstance(n, ir.Var):
-                if escapes and not getattr(n, "is_temp", False) and not n.name.startswith("~"):
+                shown = not getattr(n, "is_temp", False) or getattr(n, "print_temp", False)
+                if escapes and shown and not n.name.startswith("~"):
                     self._msg(n.pos, f"moved to heap: {n.name}", "moved_to_heap", n.name,
                               loc.fn, loc)
                 continue

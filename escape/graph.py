@@ -480,6 +480,8 @@ class Walker:
     def expr(self, k: Hole, e: ir.Expr | None) -> None:
         if e is None:
             return
+        for st in e.extra.get("init") or ():
+            self.stmt(st)
         if k.derefs >= 0 and not T.is_untyped(e.type) and not T.has_pointers(e.type):
             k = Hole(self.b.blank, k.derefs, k.notes, k.addrtaken)
         op = e.op

@@ -90,7 +90,8 @@ class Lowerer:
             vals = spec.child_by_field_name("value")
             vs = named_children(vals) if vals is not None else []
             saved = (self.file, self.scope, self.fn)
-            self.file, self.scope, self.fn = fi.file, fi.scope, None
+            scratch = ir.Func("init", T.Signature([], []), v.pos)  # discarded afterwards
+            self.file, self.scope, self.fn = fi.file, fi.scope, scratch
             try:
                 if len(vs) == len(spec.children_by_field_name("name")):
                     e = self.expr(vs[i])
@@ -157,6 +158,8 @@ class Lowerer:
             return all(self._static_init(a) for a in e.args)
         if op == "ptrlit":
             return self._static_init(e.args[0])
+        if op == "str2bytes":
+            return e.args[0].op == "lit"
         if op == "conviface":
             return self._static_init(e.args[0])
         return False
@@ -567,6 +570,7 @@ class Lowerer:
         try:
             init = self._init_stmts(n)
             cond = self.expr(n.child_by_field_name("condition"))
+            sign, cond = static_bool(cond)
             body = self.block(n.child_by_field_name("consequence"))
             els: list[ir.Stmt] = []
             alt = n.child_by_field_name("alternative")
@@ -575,6 +579,14 @@ class Lowerer:
                     els = self.block(alt)
                 else:
                     self.stmt(alt, els)
+            if sign != 0:
+                # a statically known condition: the dead branch is dropped before escape
+                # analysis, the condition kept only for its side effects
+                flat = list(init)
+                if cond.op != "lit":
+                    flat.append(ir.Stmt("expr", cond.pos, rhs=[cond]))
+                flat += body if sign > 0 else els
+                return ir.Stmt("block", self.p(n), body=flat)
             return ir.Stmt("if", self.p(n), init=init, cond=cond, body=body, els=els)
         finally:
             self.scope = saved
@@ -634,7 +646,7 @@ class Lowerer:
         elif isinstance(xt, T.Signature):
             raise Unsupported(right, "range over function")
         else:
-            kt, vt = T.INVALID, T.INVALID
+            raise Unsupported(right, f"range over {x.type}")
         define = _anon(clause, ":=") is not None
         lhs: list[E | None] = []
         decl: list[ir.Var] = []
@@ -951,7 +963,20 @@ class Lowerer:
         if name == "_":
             return E("blank", T.INVALID, pos)
         obj = self.scope.lookup(name)
+        if obj is None:
+            obj = self._dot_imported(name)
         return self._obj_expr(obj, pos, n, name)
+
+    def _dot_imported(self, name: str) -> Any:
+        for fi in self.res.file_infos:
+            if fi.file is not self.file:
+                continue
+            for pn in fi.imports:
+                if pn.name == "." and pn.pkg is not None:
+                    obj = pn.pkg.scope.names.get(name)
+                    if obj is not None:
+                        return obj
+        return None
 
     def _obj_expr(self, obj: Any, pos: ir.Pos, n: Node, name: str) -> E:
         if isinstance(obj, ir.Var):
@@ -1731,9 +1756,20 @@ class Lowerer:
         assert isinstance(sig, T.Signature)
         args = self.call_args(sig, arg_nodes, pos, ddd)
         if mv.extra.get("iface"):
-            dotinter = E("dotinter", sig, mv.pos, [mv.args[0]], value=mv.value)
+            recv = mv.args[0]
+            init: list[ir.Stmt] = []
+            if recv.op in ("call", "callinter"):
+                # evaluated once, before the arguments, into a temporary
+                tmp = self.new_temp(recv.type, recv.pos)
+                st = ir.Stmt("as", recv.pos, lhs=[E("name", recv.type, recv.pos, var=tmp)],
+                             rhs=[recv], decl_vars=[tmp])
+                tmp.defn = recv
+                tmp.defn_stmt = st  # type: ignore[attr-defined]
+                init.append(st)
+                recv = E("name", recv.type, recv.pos, var=tmp)
+            dotinter = E("dotinter", sig, mv.pos, [recv], value=mv.value)
             return E("callinter", self._result_type(sig), pos, args, value=dotinter,
-                     ddd=ddd or sig.variadic)
+                     ddd=ddd or sig.variadic, extra={"init": init} if init else {})
         fn = mv.func
         assert fn is not None
         recv = mv.args[0]
@@ -1833,7 +1869,7 @@ class Lowerer:
             t = self.res.resolve_type(_type_node(arg_nodes[0]), self.scope)
             if name == "new":
                 if arg_nodes[0].type not in _TYPE_NODES and not self._is_type_expr(arg_nodes[0]):
-                    raise Unsupported(n, "new(expression)")
+                    return self._new_value(arg_nodes[0], pos)
                 return E("new", T.Pointer(t), pos, value=t)
             rest = [self.assign_conv(self.expr(a), T.INT_T) for a in arg_nodes[1:]]
             u = t.underlying()
@@ -1903,6 +1939,18 @@ class Lowerer:
             return E(name, T.FLOAT64_T, pos, [args[0]])
         raise Unsupported(n, f"builtin {name}")
 
+    def _new_value(self, arg: Node, pos: ir.Pos) -> E:
+        """Go 1.26 `new(v)`: a temporary initialized to v, and its address."""
+        v = self.assign_conv(self.expr(arg), None)
+        tmp = self.new_temp(v.type, pos)
+        tmp.addrtaken = True
+        tmp.print_temp = True  # type: ignore[attr-defined]
+        st = ir.Stmt("as", pos, lhs=[E("name", v.type, pos, var=tmp)], rhs=[v],
+                     decl_vars=[tmp])
+        tmp.defn_stmt = st  # type: ignore[attr-defined]
+        return E("addr", T.Pointer(v.type), pos, [E("name", v.type, pos, var=tmp)],
+                 implicit=True, extra={"init": [st]})
+
     def _is_type_expr(self, n: Node) -> bool:
         if n.type in ("identifier", "type_identifier"):
             return isinstance(self.scope.lookup(text(n)), TypeName)
@@ -1918,6 +1966,33 @@ class Lowerer:
 _TYPE_NODES = {"type_identifier", "pointer_type", "slice_type", "array_type", "map_type",
                "channel_type", "function_type", "struct_type", "interface_type",
                "qualified_type", "parenthesized_type", "generic_type"}
+
+
+def static_bool(e: E) -> tuple[int, E]:
+    """Is a condition always true (+1), always false (-1) or unknown (0)?
+
+    Mirrors the compiler's front end, which also simplifies `&&`/`||` chains whose
+    outcome is decided by a constant operand.
+    """
+    if e.op == "lit" and isinstance(e.value, bool):
+        return (1 if e.value else -1), e
+    if e.op == "not":
+        return static_bool(e.args[0])[0], e
+    if e.op == "andand":
+        x, xe = static_bool(e.args[0])
+        if x < 0:
+            return x, xe
+        y, ye = static_bool(e.args[1])
+        if x > 0 or y < 0:
+            return y, (ye if e.args[0].op == "lit" else e)
+    if e.op == "oror":
+        x, xe = static_bool(e.args[0])
+        if x > 0:
+            return x, xe
+        y, ye = static_bool(e.args[1])
+        if x < 0 or y > 0:
+            return y, (ye if e.args[0].op == "lit" else e)
+    return 0, e
 
 
 def _key(n: Node) -> tuple[int, int, str]:
