@@ -29,6 +29,8 @@ class StdImporter:
             return self.cache[path]
         self.cache[path] = None  # guards import cycles
         pkg = stdlib.load_package(path) if stdlib.has_package(path) else None
+        if pkg is None and stdlib.has_package("vendor/" + path):
+            pkg = stdlib.load_package("vendor/" + path)  # what std packages import
         if pkg is None:
             if path not in self.missing:
                 self.missing.append(path)
@@ -70,8 +72,10 @@ def decode_tags(rec: dict[str, Any] | None, nparams: int) -> list[Leaks] | None:
             # silent: a scalar (empty tag, decoded as a heap leak) or an unnamed parameter
             lk = Leaks() if p.get("name") in (None, "_", "") else Leaks.heap_all()
         else:
-            if p.get("heap") is not None:
-                lk.add(0, int(p["heap"]))
+            # Leaks slots: 0 heap, 1 mutator, 2 callee, 3.. results
+            for slot, key in ((0, "heap"), (1, "mutator"), (2, "callee")):
+                if p.get(key) is not None:
+                    lk.add(slot, int(p[key]))
             for r, d in enumerate((p.get("results") or [])[:NUM_RESULTS]):
                 if d is not None:
                     lk.add(3 + r, int(d))

@@ -26,10 +26,15 @@ A package entry (`StdPackage`):
   - `pragmas`: the `//go:` directives directly above the declaration, if any;
   - `results`: result names (None when unnamed);
   - `params`: receiver first, then parameters, each
-    `{"index", "name", "recv", "reported", "heap", "results"}`: `heap` is the minimum
-    deref count of a leak to the heap (None if none) and `results[i]` the deref count of the
+    `{"index", "name", "recv", "reported", "heap", "mutator", "callee", "results"}`:
+    `heap` is the minimum deref count of a leak to the heap (None if none), `mutator` and
+    `callee` the minimum deref counts at which the value is mutated or called (the tag's
+    other two slots, printed as `mutates param: P derefs=N` and `calls param: P derefs=N`
+    under `-d=escapemutationscalls=1`; None if none) and `results[i]` the deref count of the
     leak to result i (0..4), as the compiler reports them (after its Optimize step, which
-    drops result leaks at or above the heap leak). `reported` says whether the compiler
+    drops mutator, callee and result slots at or above the heap leak). A body-less
+    `//go:noescape` function's pointer parameters have `mutator` and `callee` 0, as the
+    compiler tags them (it prints only `P does not escape`). `reported` says whether the compiler
     printed any line for the parameter (scalars, unnamed and blank parameters and all
     parameters of generic functions are silent). Optional keys: `moved` (the parameter is
     moved to the heap; it then leaks to the heap with derefs 0) and `uintptr`

@@ -106,7 +106,7 @@ def test_fmt_println() -> None:
     a = f["params"][0]
     # `leaking param content: a`, explained as `leaks to {heap} ... with derefs=1`
     assert a == {"index": 0, "name": "a", "recv": False, "reported": True, "heap": 1,
-                 "results": [None] * 5}
+                 "mutator": None, "callee": None, "results": [None] * 5}
 
 
 def test_fmt_sprintf_and_errorf() -> None:
@@ -157,7 +157,44 @@ def test_assembly_noescape() -> None:
     assert f["inline"] is None and f["inline_reason"] == "no function body"
     b, c = f["params"]
     assert b["reported"] and b["heap"] is None and b["results"] == [None] * 5
-    assert not c["reported"]
+    # `b does not escape`, but paramTag tags a //go:noescape declaration's pointer
+    # parameters mutated and called at derefs 0
+    assert b["mutator"] == 0 and b["callee"] == 0
+    assert not c["reported"] and c["mutator"] is None and c["callee"] is None
+
+
+def test_mutator_and_callee() -> None:
+    # bytes.IndexByte calls bytealg.IndexByte: `mutates param: b derefs=0`, `calls param: ...`
+    b = param("bytes", "IndexByte", "b")
+    assert b["heap"] is None and b["mutator"] == 0 and b["callee"] == 0
+    # `s does not escape, mutate, or call`
+    s = param("bytes", "Equal", "a")
+    assert s["reported"] and s["mutator"] is None and s["callee"] is None
+    # a heap leak at derefs 0 leaves no other slot (Optimize)
+    t = param("errors", "New", "text")
+    assert t["heap"] == 0 and t["mutator"] is None and t["callee"] is None
+    for path in ("bytes", "strings", "fmt", "internal/bytealg"):
+        for rec in stdlib.load_package(path).funcs.values():  # type: ignore[union-attr]
+            for p in rec["params"]:
+                assert "mutator" in p and "callee" in p
+                h = p["heap"]
+                if h is not None:  # Optimize: slots at or above the heap leak are dropped
+                    assert p["mutator"] is None or p["mutator"] < h
+                    assert p["callee"] is None or p["callee"] < h
+
+
+def test_decode_tags_slots() -> None:
+    from escape.importer import decode_tags
+    rec = stdlib.load_package("bytes").funcs["IndexByte"]  # type: ignore[union-attr]
+    b, c = decode_tags(rec, 2)  # type: ignore[misc]
+    assert b.v == [-1, 0, 0] + [-1] * 5
+    assert c.v == [0] + [-1] * 7  # a scalar: empty tag, decoded as a heap leak
+    rec = stdlib.load_package("internal/bytealg").funcs["IndexByte"]  # type: ignore
+    b, _ = decode_tags(rec, 2)  # type: ignore[misc]
+    assert b.v[:3] == [-1, 0, 0]
+    rec = stdlib.load_package("errors").funcs["New"]  # type: ignore[union-attr]
+    (t,) = decode_tags(rec, 1)  # type: ignore[misc]
+    assert t.v == [0] + [-1] * 7
 
 
 def test_method_keys_and_init() -> None:
@@ -182,7 +219,10 @@ def test_funcs_mapping_behaves_like_a_dict() -> None:
 
 
 def test_sampled_tags_match_compiler() -> None:
-    """Recompile a sample of packages and compare the attached tags with the stored ones."""
+    """Recompile a sample of packages and compare the attached tags with the stored ones.
+
+    The records are compared whole, so this covers every key, `mutator` and `callee` too.
+    """
     if shutil.which("go") is None:
         pytest.skip("go is not on PATH")
     sys.path.insert(0, str(ROOT / "tools"))
@@ -196,7 +236,14 @@ def test_sampled_tags_match_compiler() -> None:
         pytest.skip("go on PATH is not go1.27.3")
     got = gen_stdlib.compute_funcs(SAMPLE, go)
     assert sorted(got) == sorted(SAMPLE)
+    n_mut = n_call = 0
     for path in SAMPLE:
         stored = stdlib.load_package(path)
         assert stored is not None
         assert got[path] == dict(stored.funcs), path
+        for rec in got[path].values():
+            for p in rec["params"]:
+                assert set(p) >= {"heap", "mutator", "callee", "results"}, (path, rec)
+                n_mut += p["mutator"] is not None
+                n_call += p["callee"] is not None
+    assert n_mut > 0 and n_call > 0  # the new slots were really parsed

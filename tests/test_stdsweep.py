@@ -44,3 +44,10 @@ def test_summary_and_json() -> None:
     assert "  - x.go:1:2: p does not escape" in text
     doc = stdsweep.to_json([ok, bad, crash], [], args)
     assert doc["overall"]["tp"] == 3 and doc["packages"][1]["f1"] == 0.5
+
+
+def test_kind_of() -> None:
+    assert stdsweep.kind_of("undefined: err") == "undefined: NAME"
+    assert stdsweep.kind_of("selector Load of *invalid type") == "selector NAME of *invalid type"
+    assert stdsweep.kind_of('import "unsafe"') == 'import "unsafe"'
+    assert stdsweep.kind_of("generic function") == "generic function"

@@ -11,7 +11,8 @@ in `go list std` (linux/amd64, CGO_ENABLED=0; internal and vendor/... included) 
 * `pkg/<import path>/funcs.tsv`: one `KEY<TAB>JSON` line per function and method, keyed
   as the compiler names it (`F`, `T.M`, `(*T).M`, `init.N`), with the escape tags and
   inlinability the real compiler prints when it builds the standard library normally
-  (inlining on) with `go build -a -gcflags=-m=2 std`;
+  (inlining on) with `go build -a -gcflags='-m=2 -d=escapemutationscalls=1' std` (the debug
+  flag only adds the `mutates param`/`calls param` lines of the mutator and callee tag slots);
 
 plus `meta.json` (Go version; each package's name, files and import map). The record
 format is described in escape/stdlib.py. Output is byte-identical between runs: sorted
@@ -43,6 +44,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "escape" / "data" / f"stdlib-{GO_VERSION}.zip"
 FORMAT_VERSION = 1
 NUM_RESULTS = 5  # numEscResults in cmd/compile/internal/escape/leaks.go
+# -m=2 for the tags and their explanations; -d=escapemutationscalls=1 to also print the
+# mutator and callee slots (escape.go reportLeaks), which -m alone never shows.
+GCFLAGS = "-m=2 -d=escapemutationscalls=1"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 GO_LANGUAGE = Language(tree_sitter_go.language())
@@ -581,7 +585,9 @@ _MSG_RES = [
     ("leak_heap", re.compile(r"^leaking param: (\S+)$")),
     ("leak_content", re.compile(r"^leaking param content: (\S+)$")),
     ("leak_result", re.compile(r"^leaking param: (\S+) to result (\S+) level=(\d+)$")),
-    ("noescape", re.compile(r"^(\S+) does not escape$")),
+    ("noescape", re.compile(r"^(\S+) does not escape(?:, mutate, or call)?$")),
+    ("mutates", re.compile(r"^mutates param: (\S+) derefs=(\d+)$")),
+    ("calls", re.compile(r"^calls param: (\S+) derefs=(\d+)$")),
     ("moved", re.compile(r"^moved to heap: (\S+)$")),
     ("uintptr", re.compile(r"^(?:assuming (\S+) is unsafe uintptr|"
                            r"marking (\S+) as escaping (?:\.\.\.)?uintptr)$")),
@@ -590,6 +596,7 @@ _MSG_RES = [
     ("cannot_inline", re.compile(r"^cannot inline (\S+): (.*)$")),
 ]
 _QUICK = re.compile(r"leaking param|does not escape|moved to heap|uintptr|"
+                    r"^mutates param: |^calls param: |"
                     r"^parameter \S+ leaks to|inline")
 
 # One record: (kind, line, col or None, groups). Records are grouped by the package whose
@@ -602,7 +609,7 @@ Output = dict[str, dict[str, list[Record]]]
 def parse_compiler_output(lines: Iterable[str], cwd: str = "/",
                           progress: Callable[[str], None] | None = None
                           ) -> tuple[Output, list[str]]:
-    """The relevant `-m=2` lines, by package and absolute file name; also unparsed lines.
+    """The relevant compiler lines (see GCFLAGS), by package and absolute file name; also unparsed lines.
 
     The go command prints a file name relative to its working directory `cwd` when that is
     shorter than the absolute name.
@@ -643,7 +650,7 @@ def parse_compiler_output(lines: Iterable[str], cwd: str = "/",
 def run_compiler(go: str, patterns: list[str], *, force: bool = True,
                  progress: Callable[[str], None] | None = None,
                  log_path: str | None = None) -> Output:
-    """Build `patterns` with `-gcflags=-m=2` (inlining on); return the relevant lines per file.
+    """Build `patterns` with `-gcflags=GCFLAGS` (inlining on); return the relevant lines per file.
 
     The flag applies to the packages named by the patterns only; `-a` (force) rebuilds
     everything so that no output is replayed from the cache.
@@ -651,7 +658,7 @@ def run_compiler(go: str, patterns: list[str], *, force: bool = True,
     cmd = [go, "build"]
     if force:
         cmd.append("-a")
-    cmd += ["-gcflags=-m=2", *patterns]
+    cmd += [f"-gcflags={GCFLAGS}", *patterns]
     cwd = "/"
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, env=go_env(), cwd=cwd, bufsize=1 << 20)
@@ -684,6 +691,8 @@ class _ParamState:
     l1_heap: int | None = None  # 0 for `leaking param`, 1 for `leaking param content`
     l1_results: dict[int, int] = field(default_factory=dict)
     l1_noescape: bool = False
+    mutator: int | None = None  # `mutates param: P derefs=N`
+    callee: int | None = None  # `calls param: P derefs=N`
     moved: bool = False
     uintptr: str | None = None
     expl_heap: int | None = None
@@ -764,6 +773,10 @@ def attach(info: PackageInfo, output: Output) -> tuple[dict, list[str]]:
                     st.l1_results[ri] = int(g[2])
             elif kind == "noescape":
                 st.l1_noescape = True
+            elif kind == "mutates":
+                st.mutator = _min(st.mutator, int(g[1]))
+            elif kind == "calls":
+                st.callee = _min(st.callee, int(g[1]))
             elif kind == "moved":
                 st.moved = True
             elif kind == "uintptr":
@@ -800,10 +813,21 @@ def attach(info: PackageInfo, output: Output) -> tuple[dict, list[str]]:
         for i, p in enumerate(fi.params):
             st = states.get((key, i))
             prec: dict = {"index": i, "name": p.name, "recv": p.recv, "reported": False,
-                          "heap": None, "results": [None] * NUM_RESULTS}
+                          "heap": None, "mutator": None, "callee": None,
+                          "results": [None] * NUM_RESULTS}
             if st is not None:
                 prec["reported"] = bool(st.l1_heap is not None or st.l1_results
-                                        or st.l1_noescape or st.moved or st.uintptr)
+                                        or st.l1_noescape or st.moved or st.uintptr
+                                        or st.mutator is not None or st.callee is not None)
+                prec["mutator"], prec["callee"] = st.mutator, st.callee
+                if not fi.body and st.l1_noescape:
+                    # A body-less //go:noescape function: the compiler prints only
+                    # `P does not escape` but tags P mutated and called at derefs 0
+                    # (escape.go paramTag: esc.AddMutator(0); esc.AddCallee(0)).
+                    if st.mutator is not None or st.callee is not None:
+                        problems.append(f"{info.path}: {key} {p.name}: mutation/call "
+                                        "line for a body-less function")
+                    prec["mutator"] = prec["callee"] = 0
                 if st.moved:
                     # A parameter moved to the heap gets no leak line; its address reached
                     # a root that outlives it, so its value leaks to the heap at derefs 0.
@@ -928,7 +952,7 @@ def parse_packages(pkgs: list[dict], names: dict[str, str] | None = None
 
 def compute_funcs(paths: list[str], go: str | None = None, *, force: bool = True
                   ) -> dict[str, dict]:
-    """Compile just `paths` with -m=2 and return {import path: funcs}; used by the tests."""
+    """Compile just `paths` with GCFLAGS and return {import path: funcs}; used by the tests."""
     go = check_go(go)
     infos = parse_packages(list_packages(go, paths))
     output = run_compiler(go, paths, force=force)
@@ -938,10 +962,10 @@ def compute_funcs(paths: list[str], go: str | None = None, *, force: bool = True
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--keep-log", help="also write the raw -m=2 output to this file")
-    ap.add_argument("--from-log", help="parse this saved -m=2 output instead of compiling "
-                    "(for development; the output must come from `go build -a "
-                    "-gcflags=-m=2 std` with this toolchain)")
+    ap.add_argument("--keep-log", help="also write the raw compiler output to this file")
+    ap.add_argument("--from-log", help="parse this saved compiler output instead of "
+                    "compiling (for development; the output must come from `go build -a "
+                    f"-gcflags='{GCFLAGS}' std` with this toolchain)")
     ap.add_argument("--from-log-cwd", default="/",
                     help="the directory that --from-log's build ran in")
     args = ap.parse_args(argv)
@@ -969,7 +993,7 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.from_log) as fh:
             output = parse_compiler_output(fh, args.from_log_cwd, progress)[0]
     else:
-        say("go build -a -gcflags=-m=2 std (this takes a few minutes)")
+        say(f"go build -a -gcflags='{GCFLAGS}' std (this takes a few minutes)")
         output = run_compiler(go, ["std"], progress=progress, log_path=args.keep_log)
     say(f"compiler done ({done[0]} packages printed output)")
 

@@ -46,6 +46,19 @@ from gocompiler import go_binary, go_env  # noqa: E402
 UNSUPPORTED_RE = re.compile(r":\s*unsupported: (.*)$")
 POS_RE = re.compile(r"^(.+?\.go):(\d+)(?::(\d+))?: (.*)$")
 TRACEBACK = "Traceback (most recent call last):"
+# `unsupported:` messages name identifiers; the kind drops them
+KIND_RES = [
+    (re.compile(r"^undefined: \S+$"), "undefined: NAME"),
+    (re.compile(r"^selector \S+ of (.+)$"), r"selector NAME of \1"),
+    (re.compile(r"^method expression \S+$"), "method expression NAME"),
+]
+
+
+def kind_of(message: str) -> str:
+    for rx, repl in KIND_RES:
+        if rx.match(message):
+            return rx.sub(repl, message)
+    return message
 
 
 @dataclass
@@ -198,7 +211,7 @@ def analyze(p: Package, timeout: float) -> tuple[Result, list[str]]:
     for ln in err.splitlines():
         m = UNSUPPORTED_RE.search(ln)
         if m:
-            kinds[m.group(1)] += 1
+            kinds[kind_of(m.group(1))] += 1
         elif ln.strip() and not ln.startswith("warning:") and TRACEBACK not in err:
             r.errors.append(ln)
     r.unsupported = dict(kinds)
@@ -289,8 +302,11 @@ def summary(results: list[Result], skipped: list[str], args: argparse.Namespace,
         pk.update(r.unsupported.keys())
     w(f"unsupported reports: {sum(kinds.values())} in "
       f"{sum(1 for r in results if r.unsupported)} packages")
-    for k, c in kinds.most_common():
+    for k, c in kinds.most_common(args.kinds):
         w(f"  {c:7d}  {pk[k]:4d} pkgs  {k}")
+    if len(kinds) > args.kinds:
+        rest = kinds.most_common()[args.kinds:]
+        w(f"  {sum(c for _k, c in rest):7d}  in {len(rest)} more kinds (--kinds N, --json)")
     w("slowest packages:")
     w(f"  {'seconds':>8} {'files':>5} {'lines':>7}  package")
     for r in sorted(results, key=lambda r: -r.seconds)[:10]:
@@ -360,6 +376,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--sample", type=int, metavar="N", help="N small packages, deterministic")
     ap.add_argument("--sample-max-lines", type=int, default=2000,
                     help="size limit of a sampled package (default 2000 lines)")
+    ap.add_argument("--kinds", type=int, default=25, help="unsupported kinds to list")
     ap.add_argument("--worst", type=int, default=15, help="worst packages to list")
     ap.add_argument("--show", type=int, default=0, metavar="K",
                     help="print up to K missing and K extra lines of each worst package")
