@@ -286,11 +286,27 @@ class PackageAnalysis:
                               loc.fn, loc)
 
     def param_tag(self, b: Batch, fn: ir.Func, v: ir.Var) -> Leaks:
+        diagnose = not fn.is_wrapper and not getattr(fn, "is_generic", False)
+        named = not getattr(v, "unnamed", False)
+        u = v.type.underlying()
+        if fn.body is None and isinstance(u, T.Basic) and T.canon_name(u) == "uintptr":
+            if diagnose and named:
+                self._msg(v.pos, f"assuming {v.name} is unsafe uintptr", "unsafe_uintptr",
+                          v.name, fn, None)
+            return Leaks.heap_all()
         if not T.has_pointers(v.type):
             return Leaks.heap_all()  # the compiler's empty tag, which decodes as a heap leak
-        diagnose = not fn.is_wrapper and not getattr(fn, "is_generic", False)
         if fn.body is None:
-            if diagnose and not getattr(v, "unnamed", False):
+            # a declaration without a body (assembly): //go:noescape or everything leaks
+            if fn.noescape:
+                if diagnose and named:
+                    self._msg(v.pos, f"{v.name} does not escape", "param_does_not_escape",
+                              v.name, fn, None)
+                lk = Leaks()
+                lk.add(1, 0)
+                lk.add(2, 0)
+                return lk
+            if diagnose and named:
                 self._msg(v.pos, f"leaking param: {v.name}", "leaking_param", v.name, fn, None)
             return Leaks.heap_all()
         if getattr(v, "unnamed", False):

@@ -251,6 +251,7 @@ class Resolver:
                 fn.extra_generic = True  # type: ignore[attr-defined]
             self.func_nodes[id(fn)] = (n, fi)
             self.funcs.append(fn)
+            fn.noescape = "//go:noescape" in _directives_before(n)
             if kind == "func":
                 if name == "init":
                     self.init_funcs.append(fn)
@@ -568,6 +569,18 @@ class Resolver:
                 return found
             level = nxt
         return None
+
+
+def _directives_before(n: Node) -> list[str]:
+    """The `//go:` directive comments directly above a declaration."""
+    out = []
+    c = n.prev_sibling
+    while c is not None and c.type == "comment" and c.end_point.row >= n.start_point.row - 1 - len(out):
+        t = text(c)
+        if t.startswith("//go:"):
+            out.append(t.split()[0])
+        c = c.prev_sibling
+    return out
 
 
 def _default_pkg_name(path: str) -> str:
