@@ -82,7 +82,27 @@ def check(
 
 
 def main() -> None:
-    app(prog_name="escape")
+    # Deeply nested Go source means deep recursion in the phases: run on a thread with a
+    # large stack and a high recursion limit rather than failing on ordinary inputs.
+    import threading
+
+    sys.setrecursionlimit(200_000)
+    threading.stack_size(512 * 1024 * 1024)
+    result: list[BaseException | None] = [None]
+
+    def run() -> None:
+        try:
+            app(prog_name="escape")
+        except SystemExit as e:
+            result[0] = e
+        except BaseException as e:  # noqa: BLE001 - re-raised on the main thread
+            result[0] = e
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    if result[0] is not None:
+        raise result[0]
 
 
 if __name__ == "__main__":

@@ -194,8 +194,8 @@ class Lowerer:
             self._report_unsupported(u)
             fn.body = []
         except RecursionError:
-            fn.unsupported.append((fn.pos, "expression nesting too deep"))
-            fn.body = []
+            self.unsupported.append((fn.pos, "nesting too deep to analyze", fn))
+            fn.body = None  # opaque: its parameters leak
 
     def _declare_params(self, fn: ir.Func, node: Node, scope: Scope) -> None:
         sig = fn.sig
