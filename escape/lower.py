@@ -53,6 +53,9 @@ class Lowerer:
         self.funclit_counter: dict[int, int] = {}
         self.iota: int | None = None
         self.static_closures: list[ir.Func] = []
+        # names a `:=` or `var` statement is about to declare: the compiler declares them
+        # before it makes the temporaries its right-hand side needs
+        self.pending_decls = 0
         self.labels_loop: dict[str, bool] = {}
         res.eval_const = self._eval_const_node
         self.unsupported: list[tuple[ir.Pos, str, ir.Func | None]] = []
@@ -289,12 +292,14 @@ class Lowerer:
         v = ir.Var(name, t, pos or self.p(name_node), ir.LOCAL, fn=self.fn)
         self.fn.dcl.append(v)
         self.scope.insert(name, v)
+        if self.pending_decls > 0:
+            self.pending_decls -= 1
         return v
 
     def new_temp(self, t: T.Type, pos: ir.Pos) -> ir.Var:
         assert self.fn is not None
         # the compiler names a temporary after the function's declaration count so far
-        n = len(self.fn.params) + len(self.fn.results) + len(self.fn.dcl)
+        n = len(self.fn.params) + len(self.fn.results) + len(self.fn.dcl) + self.pending_decls
         v = ir.Var(f".autotmp_{n}", t, pos, ir.LOCAL, fn=self.fn)
         v.is_temp = True  # type: ignore[attr-defined]
         self.fn.dcl.append(v)
@@ -413,6 +418,16 @@ class Lowerer:
         lhs_nodes = named_children(n.child_by_field_name("left"))
         rhs_nodes = named_children(n.child_by_field_name("right"))
         pos = self.p(_anon(n, ":=") or n)
+        fresh = sum(1 for ln in lhs_nodes if text(ln) != "_" and not isinstance(
+            self.scope.names.get(text(ln)), ir.Var))
+        saved_pending, self.pending_decls = self.pending_decls, fresh
+        try:
+            self._short_var_body(lhs_nodes, rhs_nodes, pos, out)
+        finally:
+            self.pending_decls = saved_pending
+
+    def _short_var_body(self, lhs_nodes: list[Node], rhs_nodes: list[Node], pos: ir.Pos,
+                        out: list[ir.Stmt]) -> None:
         if len(rhs_nodes) == 1 and len(lhs_nodes) > 1:
             rhs = self.expr(rhs_nodes[0], multi=True)
             types = self._multi_types(rhs, len(lhs_nodes))
@@ -468,6 +483,15 @@ class Lowerer:
         out.append(st)
 
     def _local_var_spec(self, s: Node, out: list[ir.Stmt]) -> None:
+        saved_pending = self.pending_decls
+        self.pending_decls = sum(1 for nm in s.children_by_field_name("name")
+                                 if text(nm) != "_")
+        try:
+            self._local_var_spec_body(s, out)
+        finally:
+            self.pending_decls = saved_pending
+
+    def _local_var_spec_body(self, s: Node, out: list[ir.Stmt]) -> None:
         names = s.children_by_field_name("name")
         tnode = s.child_by_field_name("type")
         vals = s.child_by_field_name("value")
@@ -601,6 +625,8 @@ class Lowerer:
             if clause is None:
                 cond_nodes = [c for c in named_children(n) if _key(c) != _key(body_node)]
                 cond = self.expr(cond_nodes[0]) if cond_nodes else None
+                if cond is not None and cond.op == "lit" and cond.value is False:
+                    return ir.Stmt("block", self.p(n))  # `for false {...}` is dropped
                 return ir.Stmt("for", self.p(n), cond=cond, body=self.block(body_node),
                                label=label)
             if clause.type == "for_clause":
@@ -619,6 +645,8 @@ class Lowerer:
                 if u is not None:
                     self.stmt(u, post_list)
                 body = self.block(body_node)
+                if cond is not None and cond.op == "lit" and cond.value is False:
+                    return ir.Stmt("block", self.p(n), body=init)  # only init remains
                 return ir.Stmt("for", self.p(n), init=init, cond=cond,
                                post=post_list[0] if post_list else None, body=body, label=label)
             return self._range(n, clause, body_node, label)
@@ -1086,6 +1114,9 @@ class Lowerer:
             return isinstance(self.scope.lookup(text(n)), TypeName)
         if k == "generic_type":
             return self._names_type(n.child_by_field_name("type"))
+        if k in ("pointer_type", "parenthesized_type"):
+            inner = named_children(n)
+            return bool(inner) and self._names_type(inner[0])
         if k == "qualified_type":
             pn = self.scope.lookup(text(n.child_by_field_name("package")))
             if not isinstance(pn, PkgName):
@@ -1102,6 +1133,14 @@ class Lowerer:
         obj = self.scope.lookup(text(n))
         return isinstance(obj, ir.Var) and obj.cls == ir.FUNC and \
             getattr(obj.func, "extra_generic", False)
+
+    def _x_pointer_type(self, n: Node) -> E:
+        # `*p` in a position the grammar reads as a type, e.g. `new(*p)`
+        x = self.expr(named_children(n)[0])
+        if x.op == "type":
+            return E("type", T.Pointer(x.type), self.p(n))
+        u = x.type.underlying()
+        return E("deref", u.elem if isinstance(u, T.Pointer) else T.INVALID, self.p(n), [x])
 
     def _x_type_identifier(self, n: Node) -> E:
         return self._x_identifier(n)
@@ -1868,8 +1907,11 @@ class Lowerer:
         if name in ("new", "make"):
             t = self.res.resolve_type(_type_node(arg_nodes[0]), self.scope)
             if name == "new":
-                if arg_nodes[0].type not in _TYPE_NODES and not self._is_type_expr(arg_nodes[0]):
-                    return self._new_value(arg_nodes[0], pos)
+                a0 = arg_nodes[0]
+                if (a0.type not in _TYPE_NODES and not self._is_type_expr(a0)) or (
+                        a0.type in ("type_identifier", "pointer_type", "qualified_type")
+                        and not self._names_type(a0)):
+                    return self._new_value(a0, pos)
                 return E("new", T.Pointer(t), pos, value=t)
             rest = [self.assign_conv(self.expr(a), T.INT_T) for a in arg_nodes[1:]]
             u = t.underlying()
