@@ -1,41 +1,8 @@
 """Tests for escape.constfmt.
 
 Every expected string below was printed by go1.27.3 ``go build -gcflags='-m -l'`` for a
-line ``sink = EXPR`` (``var sink any``) inside this probe function::
-
-    package p
-
-    import (
-        "time"
-        "unsafe"
-    )
-
-    type MyInt int
-    type MyF float64
-    type MyS string
-    type MyB bool
-    type MyC complex128
-    type MyR rune
-    type MyU8 uint8
-    type F32 float32
-    type C64 complex64
-    type R2 = rune
-    type B2 = byte
-
-    const K MyS = "k"
-
-    var sink any
-
-    func f(x int, u8 uint8, b []byte, r rune, i32 int32, fl float64, f32 float32,
-        c complex64, c128 complex128, s MyS, mb MyB, mi MyInt, mr MyR, r2 R2, b2 B2,
-        mf MyF, nf F32, nc C64) {
-        sink = EXPR          // one line per case
-    }
-
-Each case records EXPR (the Go source), the message text around the constant, the
-arguments of ``format_constant`` and the constant's expected text.  When a
-go1.27.3 ``go`` is on PATH, ``test_against_compiler`` regenerates that probe and checks
-every case against the real compiler, so the recorded strings cannot go stale.
+line ``sink = EXPR`` (``var sink any``) inside the probe function whose source is
+``PRELUDE`` below (the compiler checks re-run it).
 """
 
 from __future__ import annotations
