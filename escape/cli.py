@@ -35,14 +35,25 @@ def check(
                    "so the -l decisions are printed either way.")] = False,
     tags: Annotated[str, typer.Option("--tags", "-tags",
                                       help="Comma-separated build tags, as for go build.")] = "",
+    fmt: Annotated[str, typer.Option(
+        "--format", help="text: the compiler's lines (default); json: one JSON document "
+                         "with every decision and diagnostic (schema in "
+                         "schemas/escape-output.schema.json).")] = "text",
 ) -> None:
     """Print escape-analysis decisions in the compiler's `file:line:col: message` form.
 
     Example: escape check -l ./...
     """
     from .analyze import analyze_files
+    from .importer import StdImporter
     from .loader import load_packages
+    from .report import json_document
 
+    if fmt not in ("text", "json"):
+        print(f"escape: unknown --format {fmt!r} (want text or json)", file=sys.stderr)
+        raise typer.Exit(2)
+    importer = StdImporter()  # shared: each std package is loaded once per run
+    collected: list = []
     tag_list = [t for t in tags.replace(" ", ",").split(",") if t]
     pkgs, errors = load_packages(paths, tags=tag_list)
     status = 0
@@ -60,7 +71,7 @@ def check(
                 print(f"{sf.display}: {e.strerror or e}", file=sys.stderr)
                 status = 2
         try:
-            res = analyze_files(files)
+            res = analyze_files(files, importer=importer)
         except RecursionError:
             print(f"escape: internal error analyzing {pkg.dir}: nesting too deep",
                   file=sys.stderr)
@@ -71,12 +82,19 @@ def check(
                   "(please report this)", file=sys.stderr)
             status = max(status, 3)
             continue
-        for d in res.diagnostics:
-            print(d.line_text(), file=sys.stderr)
         if res.failed:
             status = max(status, 2)
+        if fmt == "json":
+            shown = pkg.files[0].display.rsplit("/", 1)[0] if pkg.files and "/" in \
+                pkg.files[0].display else "."
+            collected.append((shown, res.decisions, res.diagnostics))
+            continue
+        for d in res.diagnostics:
+            print(d.line_text(), file=sys.stderr)
         for d in res.decisions:
             out.write(d.compiler_line() + "\n")
+    if fmt == "json":
+        out.write(json_document(collected))
     out.flush()
     raise typer.Exit(status)
 
