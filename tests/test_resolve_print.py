@@ -22,24 +22,25 @@ var g *int
 
 func f(o Outer) { g = o.Get() }
 """)
-    assert "./x.go:5:7: leaking param content: i" in out[0] or \
-        "./x.go:5:7: leaking param: i to result ~r0 level=1" in out
-    assert "./x.go:11:8: leaking param content: o" in out
+    # expected lines printed by go1.27.3 for this program
+    assert out == ["./x.go:5:7: leaking param: i to result ~r0 level=1",
+                   "./x.go:11:8: leaking param content: o"]
 
 
 def test_method_call_prints_as_method_expression():
     out = lines("""package main
 
-type T struct{ p *int }
+type T struct{ n int }
 
-func (t *T) Get() *int { return t.p }
+func (t *T) Val() int { return t.n }
 
 var sink any
 
-func f() { t := T{}; sink = t.Get() }
+func f() { t := T{}; sink = t.Val() }
 """)
-    assert any("(*T).Get(t)" in ln for ln in out) or True  # pointer result: no conversion line
-    assert "./x.go:9:13: moved to heap: t" not in out
+    # expected lines printed by go1.27.3 for this program
+    assert out == ["./x.go:5:7: t does not escape",
+                   "./x.go:9:34: (*T).Val(t) escapes to heap"]
 
 
 def test_constant_folding_in_make_and_interface():
