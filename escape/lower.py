@@ -1114,9 +1114,17 @@ class Lowerer:
             return isinstance(self.scope.lookup(text(n)), TypeName)
         if k == "generic_type":
             return self._names_type(n.child_by_field_name("type"))
-        if k in ("pointer_type", "parenthesized_type"):
+        if k in ("pointer_type", "parenthesized_type", "parenthesized_expression"):
             inner = named_children(n)
             return bool(inner) and self._names_type(inner[0])
+        if k == "selector_expression":
+            pn = self.scope.lookup(text(n.child_by_field_name("operand")))
+            if not isinstance(pn, PkgName) or pn.pkg is None:
+                return isinstance(pn, PkgName)
+            return isinstance(pn.pkg.scope.names.get(text(n.child_by_field_name("field"))),
+                              TypeName)
+        if k not in _TYPE_NODES:
+            return False  # an expression (index, call, ...) never names a type
         if k == "qualified_type":
             pn = self.scope.lookup(text(n.child_by_field_name("package")))
             if not isinstance(pn, PkgName):
@@ -1141,6 +1149,22 @@ class Lowerer:
             return E("type", T.Pointer(x.type), self.p(n))
         u = x.type.underlying()
         return E("deref", u.elem if isinstance(u, T.Pointer) else T.INVALID, self.p(n), [x])
+
+    def _x_type_instantiation_expression(self, n: Node) -> E:
+        # `m[e.a][e.b]` parses as an instantiation of a generic type; when the base is a
+        # value, it is nested indexing
+        base = n.child_by_field_name("type")
+        if self._names_type(base):
+            raise Unsupported(n, "generic type instantiation")
+        x = self.expr(base)
+        brackets = [c for c in n.children if c.type == "["]
+        args = [c for c in named_children(n) if _key(c) != _key(base)]
+        for i, a in enumerate(args):
+            while a.type == "type_elem" and len(named_children(a)) == 1:
+                a = named_children(a)[0]
+            pos = self.p(brackets[i]) if i < len(brackets) else self.p(a)
+            x = self._index(x, self.expr(a), pos, n)
+        return x
 
     def _x_type_identifier(self, n: Node) -> E:
         return self._x_identifier(n)
