@@ -594,8 +594,9 @@ class Walker:
             for x in a:
                 self.discard(x)
         elif op == "unknown":
+            # a selection on an opaque type may alias its operand
             for x in a:
-                self.discard(x)
+                self.expr(k, x)
         # anything else carries no pointers we track
 
     # ------------------------------------------------------------ calls
@@ -622,7 +623,9 @@ class Walker:
         if op == "call":
             fun = e.value
             if e.extra.get("unknown"):
-                for x in a:
+                # a callee nobody can see (a method of an opaque type, an unknown package):
+                # its receiver operand and arguments all leak
+                for x in (fun.args if fun is not None else []) + a:
                     argument(self.heap_hole(), x)
                 return
             fns = self.static_callees(fun)

@@ -1485,6 +1485,11 @@ class Lowerer:
         s = self.res.lookup_selection(x.type, sel)
         if s is None:
             if x.type is T.INVALID:
+                # an opaque type: its method may take the operand's address
+                if x.op in ("name", "dot", "dotptr", "index", "deref") and not (
+                        x.op == "name" and x.var is not None and x.var.cls == ir.FUNC):
+                    self._mark_addr(x)
+                    x = E("addr", T.Pointer(x.type), x.pos, [x], implicit=True)
                 return E("unknown", T.INVALID, pos, [x], value=Unknown(sel, ""))
             raise Unsupported(n, f"selector {sel} of {x.type}")
         base = self._walk_path(x, s, pos)
