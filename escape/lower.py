@@ -231,15 +231,27 @@ class Lowerer:
         self.scope = Scope(saved)
         out: list[ir.Stmt] = []
         try:
-            for c in self._stmt_nodes(n):
-                try:
-                    self.stmt(c, out)
-                except Unsupported as u:
-                    self._report_unsupported(u)
-                    out.append(self._opaque(c))
+            self.stmt_list(self._stmt_nodes(n), out)
         finally:
             self.scope = saved
         return out
+
+    def stmt_list(self, nodes: list[Node], out: list[ir.Stmt]) -> None:
+        """Lower a statement list; what follows a terminating statement is dead and, as in
+        the compiler's front end, dropped (unless a later label may reach it)."""
+        last_label = max((i for i, c in enumerate(nodes) if c.type == "labeled_statement"),
+                         default=-1)
+        dead = False
+        for i, c in enumerate(nodes):
+            if dead and i > last_label and c.type != "labeled_statement":
+                continue
+            before = len(out)
+            try:
+                self.stmt(c, out)
+            except Unsupported as u:
+                self._report_unsupported(u)
+                out.append(self._opaque(c))
+            dead = len(out) > before and terminates(out[-1])
 
     def _opaque(self, n: Node) -> ir.Stmt:
         """A statement the analyzer cannot model: every local it names goes to the heap."""
@@ -740,18 +752,18 @@ class Lowerer:
         skip = {_key(x) for x in (c.child_by_field_name("value"),
                                   c.child_by_field_name("communication")) if x is not None}
         skip |= {_key(x) for x in c.children_by_field_name("type")}
+        nodes: list[Node] = []
         for x in c.named_children:
             if _key(x) in skip or x.type in ("comment",):
                 continue
             if x.type == "statement_list":
-                for y in x.named_children:
-                    if y.type != "comment":
-                        self.stmt(y, out)
+                nodes.extend(y for y in x.named_children if y.type != "comment")
             elif x.type in ("expression_list",) or x.type.endswith("_type") or \
                     x.type in ("type_identifier", "qualified_type"):
                 continue
             else:
-                self.stmt(x, out)
+                nodes.append(x)
+        self.stmt_list(nodes, out)
         return out
 
     def _type_switch(self, n: Node) -> ir.Stmt:
@@ -2037,6 +2049,20 @@ class Lowerer:
 _TYPE_NODES = {"type_identifier", "pointer_type", "slice_type", "array_type", "map_type",
                "channel_type", "function_type", "struct_type", "interface_type",
                "qualified_type", "parenthesized_type", "generic_type"}
+
+
+def terminates(st: ir.Stmt) -> bool:
+    """Does a (lowered) statement end normal control flow? (the front end's rule)"""
+    if st.op in ("return", "goto"):
+        return True
+    if st.op == "expr":
+        return bool(st.rhs) and st.rhs[0].op == "panic"
+    if st.op == "if":
+        return bool(st.body) and terminates(st.body[-1]) and bool(st.els) and \
+            terminates(st.els[-1])
+    if st.op == "block":
+        return bool(st.body) and terminates(st.body[-1])
+    return False
 
 
 def static_bool(e: E) -> tuple[int, E]:
