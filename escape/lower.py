@@ -9,6 +9,8 @@ the wrapper closures that go/defer statements become.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -227,14 +229,20 @@ class Lowerer:
     # ============================================================ statements
 
     def block(self, n: Node) -> list[ir.Stmt]:
+        out: list[ir.Stmt] = []
+        with self._scoped():
+            self.stmt_list(self._stmt_nodes(n), out)
+        return out
+
+    @contextlib.contextmanager
+    def _scoped(self) -> Iterator[None]:
+        """A nested block scope for the duration of a with-statement."""
         saved = self.scope
         self.scope = Scope(saved)
-        out: list[ir.Stmt] = []
         try:
-            self.stmt_list(self._stmt_nodes(n), out)
+            yield
         finally:
             self.scope = saved
-        return out
 
     def stmt_list(self, nodes: list[Node], out: list[ir.Stmt]) -> None:
         """Lower a statement list; what follows a terminating statement is dead and, as in
@@ -601,9 +609,7 @@ class Lowerer:
         out.append(ir.Stmt("as" if len(lhs) == 1 else "as2", pos, lhs=lhs, rhs=rhs))
 
     def _if(self, n: Node) -> ir.Stmt:
-        saved = self.scope
-        self.scope = Scope(saved)
-        try:
+        with self._scoped():
             init = self._init_stmts(n)
             cond = self.expr(n.child_by_field_name("condition"))
             sign, cond = static_bool(cond)
@@ -624,13 +630,9 @@ class Lowerer:
                 flat += body if sign > 0 else els
                 return ir.Stmt("block", self.p(n), body=flat)
             return ir.Stmt("if", self.p(n), init=init, cond=cond, body=body, els=els)
-        finally:
-            self.scope = saved
 
     def _for(self, n: Node, label: str | None) -> ir.Stmt:
-        saved = self.scope
-        self.scope = Scope(saved)
-        try:
+        with self._scoped():
             body_node = n.child_by_field_name("body")
             clause = next((c for c in named_children(n) if c.type in ("for_clause",
                                                                          "range_clause")), None)
@@ -662,8 +664,6 @@ class Lowerer:
                 return ir.Stmt("for", self.p(n), init=init, cond=cond,
                                post=post_list[0] if post_list else None, body=body, label=label)
             return self._range(n, clause, body_node, label)
-        finally:
-            self.scope = saved
 
     def _range(self, n: Node, clause: Node, body_node: Node, label: str | None) -> ir.Stmt:
         left = clause.child_by_field_name("left")
@@ -716,9 +716,7 @@ class Lowerer:
         return st
 
     def _switch(self, n: Node) -> ir.Stmt:
-        saved = self.scope
-        self.scope = Scope(saved)
-        try:
+        with self._scoped():
             init = self._init_stmts(n)
             vn = n.child_by_field_name("value")
             tag = self.expr(vn) if vn is not None else None
@@ -744,8 +742,6 @@ class Lowerer:
                 self.scope = saved2
                 cases.append(ir.Case(self.p(c), exprs=exprs, body=body))
             return ir.Stmt("switch", self.p(n), init=init, cond=tag, cases=cases)
-        finally:
-            self.scope = saved
 
     def _case_body(self, c: Node) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
@@ -767,9 +763,7 @@ class Lowerer:
         return out
 
     def _type_switch(self, n: Node) -> ir.Stmt:
-        saved = self.scope
-        self.scope = Scope(saved)
-        try:
+        with self._scoped():
             init = self._init_stmts(n)
             alias = n.child_by_field_name("alias")
             x = self.expr(n.child_by_field_name("value"))
@@ -815,8 +809,6 @@ class Lowerer:
                 cases[-1].body = body
             return ir.Stmt("typeswitch", self.p(n), init=init, cond=x, cases=cases,
                            extra={"has_var": alias is not None})
-        finally:
-            self.scope = saved
 
     def _select(self, n: Node) -> ir.Stmt:
         cases = []
