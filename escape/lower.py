@@ -684,7 +684,7 @@ class Lowerer:
         elif isinstance(xt, T.Basic) and xt.kind == T.INT:
             kt, vt = T.default_type(x.type), T.INVALID
         elif isinstance(xt, T.Signature):
-            raise Unsupported(right, "range over function")
+            return self._range_func(n, clause, body_node, x, xt)
         else:
             raise Unsupported(right, f"range over {x.type}")
         define = _anon(clause, ":=") is not None
@@ -714,6 +714,77 @@ class Lowerer:
             v.defn_stmt = st  # type: ignore[attr-defined]
         st.body = self.block(body_node)
         return st
+
+    def _range_func(self, n: Node, clause: Node, body_node: Node, x: E,
+                    xt: T.Signature) -> ir.Stmt:
+        """`for k, v := range f { body }` as the compiler rewrites it:
+        `#stateN := READY; f(func(k, v) bool { #stateN = ...; body; return true })`.
+
+        Bodies that leave the loop other than by break/continue of this loop (return,
+        goto, an outer label) or that defer need the compiler's #next/#rv machinery,
+        which is not modelled: those stay unsupported.
+        """
+        yield_t = xt.params[0].type.underlying() if len(xt.params) == 1 else None
+        if not isinstance(yield_t, T.Signature) or xt.results:
+            raise Unsupported(n, "range over function")
+        for k in ("return_statement", "goto_statement", "defer_statement"):
+            if descendants(body_node, k):
+                raise Unsupported(n, f"range over function with {k.split('_')[0]} in the body")
+        for k in ("break_statement", "continue_statement"):
+            for b in descendants(body_node, k):
+                if named_children(b):  # labeled: may target an outer loop
+                    raise Unsupported(n, "range over function with a labeled branch")
+        left = clause.child_by_field_name("left")
+        if left is not None and _anon(clause, ":=") is None:
+            raise Unsupported(n, "range over function assigning existing variables")
+        outer = self.fn
+        assert outer is not None
+        pos = self.p(n)
+        top = outer
+        while top.parent is not None:
+            top = top.parent
+        top.rangefunc_count = getattr(top, "rangefunc_count", 0) + 1  # type: ignore[attr-defined]
+        state = ir.Var(f"#state{top.rangefunc_count}", T.INT_T, pos,  # type: ignore
+                       ir.LOCAL, fn=outer)
+        outer.dcl.append(state)
+        names = named_children(left) if left is not None else []
+        params = []
+        for i, p in enumerate(yield_t.params):
+            nm = names[i] if i < len(names) else None
+            params.append(T.Param(text(nm) if nm is not None else None, p.type,
+                                  self.p(nm) if nm is not None else None))
+        sig = T.Signature(params, [T.Param(None, T.BOOL_T)])
+        self.funclit_counter[id(top)] = self.funclit_counter.get(id(top), 0) + 1
+        fn = ir.Func(f"{outer.name}-range{top.rangefunc_count}", sig, pos, parent=outer)
+        outer.closures.append(fn)
+        outer.refs.append(fn)
+        saved = (self.fn, self.scope)
+        self.fn = fn
+        self.scope = Scope(saved[1], fn)
+        try:
+            self._declare_params(fn, n, self.scope)
+            for v in fn.params:
+                v.loopvar = True  # type: ignore[attr-defined]
+            self._capture(state)
+            mark = ir.Stmt("as", pos, lhs=[E("name", T.INT_T, pos, var=state)],
+                           rhs=[E("lit", T.INT_T, pos, value=1)])
+            state.assigns += 1
+            body = [mark] + self.block(body_node)
+            fn.body = body
+        finally:
+            self.fn, self.scope = saved
+        clo = E("closure", sig, pos, func=fn)
+        fn.closure_expr = clo
+        init = ir.Stmt("as", pos, lhs=[E("name", T.INT_T, pos, var=state)],
+                       rhs=[E("lit", T.INT_T, pos, value=1)], decl_vars=[state])
+        state.defn_stmt = init  # type: ignore[attr-defined]
+        callee = None
+        if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC:
+            callee = x.var.func
+        elif x.op == "closure":
+            callee = x.func
+        call = E("call", T.Tuple([]), pos, [clo], value=x, func=callee)
+        return ir.Stmt("block", pos, body=[init, ir.Stmt("expr", pos, rhs=[call])])
 
     def _switch(self, n: Node) -> ir.Stmt:
         with self._scoped():
