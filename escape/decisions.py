@@ -20,6 +20,8 @@ class Decision:
         return self.kind in ("moved_to_heap", "escapes")
 
     def compiler_line(self) -> str:
+        if self.line == 0:  # compiler-made variables without a position (#next)
+            return self.message
         col = f":{self.column}" if self.column < 255 else ""
         return f"{self.file}:{self.line}{col}: {self.message}"
 

@@ -55,6 +55,7 @@ class Lowerer:
         self.funclit_counter: dict[int, int] = {}
         self.iota: int | None = None
         self.static_closures: list[ir.Func] = []
+        self.rangefunc_stack: list[dict[str, Any]] = []
         # names a `:=` or `var` statement is about to declare: the compiler declares them
         # before it makes the temporaries its right-hand side needs
         self.pending_decls = 0
@@ -727,8 +728,8 @@ class Lowerer:
         yield_t = xt.params[0].type.underlying() if len(xt.params) == 1 else None
         if not isinstance(yield_t, T.Signature) or xt.results:
             raise Unsupported(n, "range over function")
-        for k in ("return_statement", "goto_statement", "defer_statement"):
-            if descendants(body_node, k):
+        for k in ("goto_statement", "defer_statement"):
+            if _own_descendants(body_node, k):
                 raise Unsupported(n, f"range over function with {k.split('_')[0]} in the body")
         for k in ("break_statement", "continue_statement"):
             for b in descendants(body_node, k):
@@ -743,6 +744,20 @@ class Lowerer:
         top = outer
         while top.parent is not None:
             top = top.parent
+        # a return inside the body leaves through #next (and #rvN for the results)
+        enclosing = self.rangefunc_stack[-1] if self.rangefunc_stack and \
+            self.rangefunc_stack[-1]["body"] is outer else None
+        target = enclosing["target"] if enclosing else outer
+        next_var = enclosing["next"] if enclosing else None
+        returns = _own_descendants(body_node, "return_statement")
+        if returns and next_var is None:
+            next_var = ir.Var("#next", T.INT_T, (0, 0, ""), ir.LOCAL, fn=outer)
+            outer.dcl.append(next_var)
+        if any(named_children(r) for r in returns):
+            for i, r in enumerate(target.results):
+                if getattr(r, "unnamed", False):
+                    r.name = f"#rv{i + 1}"
+                    r.unnamed = False  # type: ignore[attr-defined]
         top.rangefunc_count = getattr(top, "rangefunc_count", 0) + 1  # type: ignore[attr-defined]
         state = ir.Var(f"#state{top.rangefunc_count}", T.INT_T, pos,  # type: ignore
                        ir.LOCAL, fn=outer)
@@ -769,7 +784,11 @@ class Lowerer:
             mark = ir.Stmt("as", pos, lhs=[E("name", T.INT_T, pos, var=state)],
                            rhs=[E("lit", T.INT_T, pos, value=1)])
             state.assigns += 1
-            body = [mark] + self.block(body_node)
+            self.rangefunc_stack.append({"body": fn, "target": target, "next": next_var})
+            try:
+                body = [mark] + self.block(body_node)
+            finally:
+                self.rangefunc_stack.pop()
             fn.body = body
         finally:
             self.fn, self.scope = saved
@@ -784,7 +803,14 @@ class Lowerer:
         elif x.op == "closure":
             callee = x.func
         call = E("call", T.Tuple([]), pos, [clo], value=x, func=callee)
-        return ir.Stmt("block", pos, body=[init, ir.Stmt("expr", pos, rhs=[call])])
+        stmts = [init, ir.Stmt("expr", pos, rhs=[call])]
+        if returns and next_var is not None:
+            check = E("lt", T.BOOL_T, pos, [E("name", T.INT_T, pos, var=next_var),
+                                             E("lit", T.INT_T, pos, value=0)])
+            leave = ir.Stmt("return", pos, rhs=[E("lit", T.BOOL_T, pos, value=False)]) \
+                if enclosing else ir.Stmt("return", pos, extra={"bare": True})
+            stmts.append(ir.Stmt("if", pos, cond=check, body=[leave]))
+        return ir.Stmt("block", pos, body=stmts)
 
     def _switch(self, n: Node) -> ir.Stmt:
         with self._scoped():
@@ -921,6 +947,8 @@ class Lowerer:
 
     def _return(self, n: Node) -> ir.Stmt:
         assert self.fn is not None
+        if self.rangefunc_stack and self.rangefunc_stack[-1]["body"] is self.fn:
+            return self._return_from_range_body(n)
         vals = [c for c in named_children(n) if c.type == "expression_list"]
         exprs_n = named_children(vals[0]) if vals else []
         pos = self.p(n)
@@ -941,6 +969,33 @@ class Lowerer:
             return ir.Stmt("return", pos, rhs=rhs, init=init)
         rhs = [self.assign_conv(self.expr(e), r.type) for e, r in zip(exprs_n, results)]
         return ir.Stmt("return", pos, rhs=rhs)
+
+    def _return_from_range_body(self, n: Node) -> ir.Stmt:
+        """`return xs` inside a range-over-func body: set the results, #next, stop."""
+        ctx = self.rangefunc_stack[-1]
+        target: ir.Func = ctx["target"]
+        nxt: ir.Var = ctx["next"]
+        pos = self.p(n)
+        vals = [c for c in named_children(n) if c.type == "expression_list"]
+        exprs_n = named_children(vals[0]) if vals else []
+        if len(exprs_n) == 1 and len(target.results) > 1:
+            raise Unsupported(n, "multi-value return inside a range-over-function body")
+        out: list[ir.Stmt] = []
+        if exprs_n:
+            lhs = []
+            for r in target.results:
+                self._capture(r)
+                r.assigns += 1
+                lhs.append(E("name", r.type, r.pos, var=r))
+            rhs = [self.assign_conv(self.expr(e), r.type)
+                   for e, r in zip(exprs_n, target.results)]
+            out.append(ir.Stmt("as" if len(lhs) == 1 else "as2", pos, lhs=lhs, rhs=rhs))
+        self._capture(nxt)
+        nxt.assigns += 1
+        out.append(ir.Stmt("as", pos, lhs=[E("name", T.INT_T, pos, var=nxt)],
+                           rhs=[E("lit", T.INT_T, pos, value=-1)]))
+        out.append(ir.Stmt("return", pos, rhs=[E("lit", T.BOOL_T, pos, value=False)]))
+        return ir.Stmt("block", pos, body=out)
 
     def _go_defer(self, n: Node, out: list[ir.Stmt]) -> None:
         assert self.fn is not None
@@ -2153,6 +2208,18 @@ def static_bool(e: E) -> tuple[int, E]:
         if x < 0 or y > 0:
             return y, (ye if e.args[0].op == "lit" else e)
     return 0, e
+
+
+def _own_descendants(n: Node, kind: str) -> list[Node]:
+    """Nodes of `kind` below n that belong to n's function (not to nested literals)."""
+    out, stack = [], [n]
+    while stack:
+        x = stack.pop()
+        if x.type == kind:
+            out.append(x)
+        if x.type != "func_literal":
+            stack.extend(reversed(x.named_children))
+    return out
 
 
 def _key(n: Node) -> tuple[int, int, str]:

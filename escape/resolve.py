@@ -387,7 +387,7 @@ class Resolver:
                 for nm in names:
                     params.append(T.Param(text(nm), t, self.pos(f, nm)))
             else:
-                params.append(T.Param(None, t, None))
+                params.append(T.Param(None, t, self.pos(f, tnode) if tnode is not None else None))
         return params, variadic
 
     def result_list(self, n: Node | None, scope: Scope, f: SourceFile) -> list[T.Param]:
@@ -395,7 +395,7 @@ class Resolver:
             return []
         if n.type == "parameter_list":
             return self.param_list(n, scope, f)[0]
-        return [T.Param(None, self.resolve_type(n, scope), None)]
+        return [T.Param(None, self.resolve_type(n, scope), self.pos(f, n))]
 
     def resolve_type(self, n: Node | None, scope: Scope) -> T.Type:
         if n is None:
