@@ -379,7 +379,6 @@ class Walker:
             self.assign_list(dsts, s.rhs, "return", s)
         elif op == "expr":
             e = s.rhs[0]
-            self._pre(e)
             if e.op in ("call", "callinter") or e.op in _BUILTIN_CALLS:
                 self.call(None, e)
             else:
@@ -392,14 +391,6 @@ class Walker:
             for e in s.rhs:
                 self.expr(self.heap_hole().addr(s, "unsupported"), e)
         # goto, break, continue, fallthrough: nothing
-
-    def _pre(self, e: ir.Expr) -> None:
-        for a in e.args:
-            pre = a.extra.get("pre")
-            if pre:
-                for st in pre:
-                    self.stmt(st)
-                a.extra["pre"] = None
 
     def go_defer(self, s: ir.Stmt) -> None:
         k = self.heap_hole()
@@ -417,8 +408,6 @@ class Walker:
         for i, k in enumerate(ks):
             src = srcs[i] if i < len(srcs) else None
             dst = dsts[i]
-            if src is not None:
-                self._pre(ir.Expr("x", T.INVALID, where.pos, [src]))
             if dst is not None and src is not None and is_self_assign(dst, src):
                 p = self.b.printer
                 self.b.messages.append(Message(
@@ -531,7 +520,6 @@ class Walker:
                 k = self.spill(k, e)
             self.expr(k.note(e, "interface-converted"), a[0])
         elif op in ("call", "callinter") or op in _BUILTIN_CALLS:
-            self._pre(e)
             self.call([k], e)
         elif op == "new":
             self.spill(k, e)

@@ -124,7 +124,7 @@ def iter_exprs(stmts: list[Stmt]):  # type: ignore[no-untyped-def]
             if isinstance(x.value, Expr):
                 kids.insert(0, x.value)
             kids.extend(k for k in x.extra.get("keys", []) if isinstance(k, Expr))
-            for pre in (x.extra.get("pre") or []) + (x.extra.get("init") or []):
+            for pre in x.extra.get("init") or []:
                 kids.insert(0, pre)
             stack.extend(reversed(kids))
         elif isinstance(x, Stmt):

@@ -1995,7 +1995,9 @@ class Lowerer:
             for v in tmps:
                 v.defn_stmt = st  # type: ignore[attr-defined]
             raw = [E("name", v.type, pos, var=v) for v in tmps]
-            raw[0].extra["pre"] = [st]
+            multi_init = [st]
+        else:
+            multi_init = []
         out: list[E] = []
         nfixed = len(params) - 1 if sig.variadic else len(params)
         for i in range(min(nfixed, len(raw))):
@@ -2014,8 +2016,12 @@ class Lowerer:
                                  extra={"len": len(vals)}))
                 else:
                     out.append(E("nil", st, pos))
-        if raw and raw[0].extra.get("pre") and out:
-            out[0].extra["pre"] = raw[0].extra["pre"]
+        if multi_init and out:
+            # the multi-value call runs as the init of the first argument's expression
+            first = out[0]
+            if first.op == "slicelit" and first.implicit and first.args:
+                first = first.args[0]
+            first.extra["init"] = multi_init + list(first.extra.get("init") or [])
         return out
 
     def conversion(self, t: T.Type, arg: Node, pos: ir.Pos, n: Node) -> E:
