@@ -36,13 +36,9 @@ def bottom_up(roots: list[ir.Func]) -> list[list[ir.Func]]:
     gen = [0]
     done = 1 << 40
 
-    def refs(fn: ir.Func) -> list[ir.Func]:
-        return fn.refs
-
-    def visit(fn: ir.Func) -> int:
+    def visit(fn: ir.Func) -> None:
         # iterative Tarjan-like walk mirroring the recursive compiler algorithm
         work: list[tuple[ir.Func, int, int, int]] = []  # (fn, id, min, next ref index)
-        result = 0
 
         def enter(f: ir.Func) -> int | None:
             nid = node_id.get(id(f))
@@ -56,12 +52,11 @@ def bottom_up(roots: list[ir.Func]) -> list[list[ir.Func]]:
             work.append((f, fid, gen[0], 0))
             return None
 
-        r = enter(fn)
-        if r is not None:
-            return r
+        if enter(fn) is not None:
+            return
         while work:
             f, fid, mn, i = work[-1]
-            rs = refs(f)
+            rs = f.refs
             if i < len(rs):
                 work[-1] = (f, fid, mn, i + 1)
                 m = enter(rs[i])
@@ -79,12 +74,10 @@ def bottom_up(roots: list[ir.Func]) -> list[list[ir.Func]]:
                     j -= 1
                 out.append(stack[j:])
                 del stack[j:]
-            result = mn
             if work:
                 pf, pid, pmn, pi = work[-1]
                 if mn < pmn:
                     work[-1] = (pf, pid, mn, pi)
-        return result
 
     for fn in roots:
         if not fn.is_closure:

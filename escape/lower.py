@@ -59,7 +59,6 @@ class Lowerer:
         # names a `:=` or `var` statement is about to declare: the compiler declares them
         # before it makes the temporaries its right-hand side needs
         self.pending_decls = 0
-        self.labels_loop: dict[str, bool] = {}
         res.eval_const = self._eval_const_node
         self.unsupported: list[tuple[ir.Pos, str, ir.Func | None]] = []
 
@@ -70,7 +69,6 @@ class Lowerer:
         init = ir.Func("init", T.Signature([], []), (1, 1, res.files[0].display))
         init.is_package_init = True
         init.body = []
-        self.init_fn = init
         # constants first (lazily anyway), then global variables
         for v in res.globals:
             self._global_type(v)
@@ -566,15 +564,10 @@ class Lowerer:
         op = {"indexmap": "as2mapr", "dottype": "as2dottype", "recv": "as2recv"}.get(rhs.op,
                                                                                   "as2func")
         if op != "as2func":
-            rhs.extra["commaok"] = True
-            if lhs and lhs[0] is not None and rhs.op == "dottype":
-                pass
             rhs2 = [self.assign_conv(rhs, lhs[0].type if lhs[0] is not None else None),
                     E("lit", T.BOOL_T, pos, value=True)]
             return ir.Stmt(op, pos, lhs=lhs, rhs=rhs2)
-        if rhs.op not in ("call", "callinter"):
-            # unknown callee or unsupported: treat as a call with unknown results
-            return ir.Stmt("as2func", pos, lhs=lhs, rhs=[rhs])
+        # a call (or an unknown callee, whose results are opaque)
         return ir.Stmt("as2func", pos, lhs=lhs, rhs=[rhs])
 
     def _assignment(self, n: Node, out: list[ir.Stmt]) -> None:
@@ -1534,7 +1527,6 @@ class Lowerer:
         return self.expr(n)
 
     def _x_func_literal(self, n: Node) -> E:
-        assert self.fn is not None or True
         outer = self.fn
         top = outer
         while top is not None and top.parent is not None:
@@ -1786,7 +1778,7 @@ class Lowerer:
                 t = x.type
                 if t is T.UNTYPED_FLOAT:
                     t = T.UNTYPED_INT
-                return self._wrap_typed(E("lit", t, pos, value=v))
+                return E("lit", t, pos, value=v)
             if T.is_untyped(y.type):
                 y = self.convert_const(y, T.UINT_T) if y.op == "lit" else y
             if T.is_untyped(x.type) and x.op == "lit":
@@ -1820,9 +1812,6 @@ class Lowerer:
                     items.append(side)
             return E("addstr", t, pos, items)
         return E(op, t, pos, [x, y])
-
-    def _wrap_typed(self, e: E) -> E:
-        return e
 
     def _fold_binary(self, op: str, x: E, y: E, pos: ir.Pos) -> E:
         a, b = x.value, y.value
@@ -2070,7 +2059,7 @@ class Lowerer:
 
     def builtin(self, name: str, arg_nodes: list[Node], pos: ir.Pos, ddd: bool, n: Node) -> E:
         if name in ("new", "make"):
-            t = self.res.resolve_type(_type_node(arg_nodes[0]), self.scope)
+            t = self.res.resolve_type(arg_nodes[0], self.scope)
             if name == "new":
                 a0 = arg_nodes[0]
                 if (a0.type not in _TYPE_NODES and not self._is_type_expr(a0)) or (
@@ -2230,10 +2219,6 @@ def _own_descendants(n: Node, kind: str) -> list[Node]:
 
 def _key(n: Node) -> tuple[int, int, str]:
     return (n.start_byte, n.end_byte, n.type)
-
-
-def _type_node(n: Node) -> Node:
-    return n
 
 
 def _has_call_or_recv(e: E) -> bool:

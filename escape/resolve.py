@@ -8,7 +8,6 @@ constants, package variables and functions. Function bodies are lowered later
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from . import ir
@@ -603,7 +602,3 @@ def _unquote(s: str) -> str:
     if len(s) >= 2 and s[0] in "\"`":
         return s[1:-1]
     return s
-
-
-def package_files_key(files: list[Path]) -> tuple[str, ...]:
-    return tuple(sorted(str(p) for p in files))
