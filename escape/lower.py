@@ -437,8 +437,7 @@ class Lowerer:
         lhs_nodes = named_children(n.child_by_field_name("left"))
         rhs_nodes = named_children(n.child_by_field_name("right"))
         pos = self.p(_anon(n, ":=") or n)
-        fresh = sum(1 for ln in lhs_nodes if text(ln) != "_" and not isinstance(
-            self.scope.names.get(text(ln)), ir.Var))
+        fresh = sum(1 for ln in lhs_nodes if text(ln) != "_" and self._redeclared(ln) is None)
         saved_pending, self.pending_decls = self.pending_decls, fresh
         try:
             self._short_var_body(lhs_nodes, rhs_nodes, pos, out)
@@ -453,18 +452,7 @@ class Lowerer:
             lhs: list[E | None] = []
             new_vars: list[ir.Var] = []
             for ln, t in zip(lhs_nodes, types):
-                existing = self.scope.names.get(text(ln))
-                if isinstance(existing, ir.Var) and text(ln) != "_":
-                    lhs.append(E("name", existing.type, self.p(ln), var=existing))
-                    existing.assigns += 1
-                    existing.other_assign = True  # type: ignore[attr-defined]
-                    continue
-                v = self.declare(ln, T.default_type(t))
-                if v is not None:
-                    new_vars.append(v)
-                    lhs.append(E("name", v.type, v.pos, var=v))
-                else:
-                    lhs.append(None)
+                lhs.append(self._bind_short_var(ln, T.default_type(t), new_vars))
             st = self._multi_assign_stmt(lhs, rhs, pos)
             st.decl_vars = new_vars
             for v in new_vars:
@@ -475,21 +463,10 @@ class Lowerer:
         lhs2: list[E | None] = []
         new_vars = []
         for ln, r in zip(lhs_nodes, rhs_exprs):
-            existing = self.scope.names.get(text(ln))
-            if isinstance(existing, ir.Var) and text(ln) != "_":
-                lhs2.append(E("name", existing.type, self.p(ln), var=existing))
-                existing.assigns += 1
-                existing.other_assign = True  # type: ignore[attr-defined]
-                continue
             t = T.default_type(r.type)
             if isinstance(t, T.Basic) and t.kind == T.NIL:
                 t = T.INVALID
-            v = self.declare(ln, t)
-            if v is not None:
-                new_vars.append(v)
-                lhs2.append(E("name", v.type, v.pos, var=v))
-            else:
-                lhs2.append(None)
+            lhs2.append(self._bind_short_var(ln, t, new_vars))
         rhs_conv = [self.assign_conv(r, le.type if le is not None else None)
                     for r, le in zip(rhs_exprs, lhs2)]
         for le, r in zip(lhs2, rhs_conv):
@@ -500,6 +477,24 @@ class Lowerer:
         for v in new_vars:
             v.defn_stmt = st  # type: ignore[attr-defined]
         out.append(st)
+
+    def _redeclared(self, ln: Node) -> ir.Var | None:
+        """The variable a `:=` name reuses (declared earlier in the same scope), if any."""
+        v = self.scope.names.get(text(ln))
+        return v if isinstance(v, ir.Var) and text(ln) != "_" else None
+
+    def _bind_short_var(self, ln: Node, t: T.Type, new_vars: list[ir.Var]) -> E | None:
+        """One name on the left of `:=`: reuse a variable of this scope or declare one."""
+        existing = self._redeclared(ln)
+        if existing is not None:
+            existing.assigns += 1
+            existing.other_assign = True  # type: ignore[attr-defined]
+            return E("name", existing.type, self.p(ln), var=existing)
+        v = self.declare(ln, t)
+        if v is None:
+            return None
+        new_vars.append(v)
+        return E("name", v.type, v.pos, var=v)
 
     def _local_var_spec(self, s: Node, out: list[ir.Stmt]) -> None:
         saved_pending = self.pending_decls
@@ -722,7 +717,7 @@ class Lowerer:
         if not isinstance(yield_t, T.Signature) or xt.results:
             raise Unsupported(n, "range over function")
         for k in ("goto_statement", "defer_statement"):
-            if _own_descendants(body_node, k):
+            if descendants(body_node, k, stop="func_literal"):
                 raise Unsupported(n, f"range over function with {k.split('_')[0]} in the body")
         for k in ("break_statement", "continue_statement"):
             for b in descendants(body_node, k):
@@ -742,7 +737,7 @@ class Lowerer:
             self.rangefunc_stack[-1]["body"] is outer else None
         target = enclosing["target"] if enclosing else outer
         next_var = enclosing["next"] if enclosing else None
-        returns = _own_descendants(body_node, "return_statement")
+        returns = descendants(body_node, "return_statement", stop="func_literal")
         if returns and next_var is None:
             next_var = ir.Var("#next", T.INT_T, (0, 0, ""), ir.LOCAL, fn=outer)
             outer.dcl.append(next_var)
@@ -2203,18 +2198,6 @@ def static_bool(e: E) -> tuple[int, E]:
         if x < 0 or y > 0:
             return y, (ye if e.args[0].op == "lit" else e)
     return 0, e
-
-
-def _own_descendants(n: Node, kind: str) -> list[Node]:
-    """Nodes of `kind` below n that belong to n's function (not to nested literals)."""
-    out, stack = [], [n]
-    while stack:
-        x = stack.pop()
-        if x.type == kind:
-            out.append(x)
-        if x.type != "func_literal":
-            stack.extend(reversed(x.named_children))
-    return out
 
 
 def _key(n: Node) -> tuple[int, int, str]:

@@ -89,12 +89,14 @@ def named_children(n: Node) -> list[Node]:
     return [c for c in n.named_children if c.type != "comment"]
 
 
-def descendants(n: Node, kind: str) -> list[Node]:
-    """All nodes of type `kind` below n (n included), in document order."""
+def descendants(n: Node, kind: str, stop: str | None = None) -> list[Node]:
+    """All nodes of type `kind` below n (n included), in document order, not looking
+    inside nodes of type `stop`."""
     out, stack = [], [n]
     while stack:
         x = stack.pop()
         if x.type == kind:
             out.append(x)
-        stack.extend(reversed(x.named_children))
+        if x.type != stop:
+            stack.extend(reversed(x.named_children))
     return out
