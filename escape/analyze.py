@@ -281,8 +281,7 @@ class PackageAnalysis:
     def param_tag(self, b: Batch, fn: ir.Func, v: ir.Var) -> Leaks:
         diagnose = not fn.is_wrapper and not getattr(fn, "is_generic", False)
         named = not getattr(v, "unnamed", False)
-        u = v.type.underlying()
-        if fn.body is None and isinstance(u, T.Basic) and T.canon_name(u) == "uintptr":
+        if fn.body is None and T.is_basic(v.type, "uintptr"):
             if diagnose and named:
                 self._msg(v.pos, f"assuming {v.name} is unsafe uintptr", "unsafe_uintptr",
                           v.name, fn, None)

@@ -240,16 +240,20 @@ def is_boolean(t: Type) -> bool:
     return isinstance(u, Basic) and u.kind == BOOL
 
 
+def is_basic(t: Type, name: str) -> bool:
+    """Is t (through its underlying type) the basic type `name` (byte counts as uint8)?"""
+    u = t.underlying()
+    return isinstance(u, Basic) and canon_name(u) == name
+
+
 def is_byte_slice(t: Type) -> bool:
     u = t.underlying()
-    e = u.elem.underlying() if isinstance(u, Slice) else None
-    return isinstance(e, Basic) and canon_name(e) == "uint8"
+    return isinstance(u, Slice) and is_basic(u.elem, "uint8")
 
 
 def is_rune_slice(t: Type) -> bool:
     u = t.underlying()
-    e = u.elem.underlying() if isinstance(u, Slice) else None
-    return isinstance(e, Basic) and canon_name(e) == "int32"
+    return isinstance(u, Slice) and is_basic(u.elem, "int32")
 
 
 def has_pointers(t: Type, _seen: set[int] | None = None) -> bool:
