@@ -14,6 +14,9 @@ class Decision:
     message: str     # the compiler's exact text
     subject: str     # the variable or the printed expression
     function: str = ""
+    # The compiler's -m=2 explanation lines for this decision (flow/from lines, without
+    # the leading "file:line:col: "), in the compiler's order; empty when not computed.
+    explanation: tuple[str, ...] = ()
 
     @property
     def is_heap(self) -> bool:

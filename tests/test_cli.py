@@ -36,6 +36,7 @@ def test_json_output_validates_against_schema(tmp_path):
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
     jsonschema.validate(doc, json.loads(SCHEMA.read_text()))
+    assert doc["exit_status"] == 0 and doc["violations"] == []
     decisions = doc["packages"][0]["decisions"]
     assert {"kind": "moved_to_heap", "subject": "x", "line": 6} == {
         k: decisions[0][k] for k in ("kind", "subject", "line")}
@@ -70,3 +71,98 @@ def test_output_is_deterministic(tmp_path):
 def test_version():
     p = run("--version", cwd=ROOT)
     assert p.returncode == 0 and "go1.27.3" in p.stdout
+
+
+SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-2.1.0-rtm.5.json"
+
+POLICY_SRC = """package main
+
+var sink *int
+
+//escape:noleak
+func keep(p *int) *int {
+	return p
+}
+
+func main() {
+	x := 1 //escape:stack
+	sink = &x
+	y := 2 //escape:heap-ok shared with the logger
+	sink = &y
+	z := 3
+	sink = keep(&z)
+}
+"""
+
+
+def test_sarif_output_validates_against_the_official_schema(tmp_path):
+    (tmp_path / "main.go").write_text(POLICY_SRC)
+    (tmp_path / "gen.go").write_text("package main\n\nfunc Id[T any](v T) T { return v }\n")
+    p = run("check", "-l", "--format", "sarif", ".", cwd=tmp_path)
+    assert p.returncode == 1, p.stderr  # the two annotations are violated
+    doc = json.loads(p.stdout)
+    jsonschema.validate(doc, json.loads(SARIF_SCHEMA.read_text()))
+    sarif_run = doc["runs"][0]
+    rules = [r["id"] for r in sarif_run["tool"]["driver"]["rules"]]
+    results = sarif_run["results"]
+    assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in results)
+    by_rule = {(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["region"][
+        "startLine"]) for r in results}
+    assert ("escape:stack", "error", 11) in by_rule      # violated: x moved to heap
+    assert ("escape:noleak", "error", 6) in by_rule      # p leaks to the result
+    assert ("moved_to_heap", "warning", 13) in by_rule   # y: a heap decision, not a violation
+    assert ("leaking_param_to_result", "note", 6) not in by_rule  # reported as a violation
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "main.go"
+               for r in results)
+    notes = sarif_run["invocations"][0]["toolExecutionNotifications"]
+    assert any("unsupported" in n["message"]["text"] for n in notes)
+
+
+def test_only_and_quiet(tmp_path):
+    (tmp_path / "main.go").write_text(POLICY_SRC)
+    every = run("check", "-l", "main.go", cwd=tmp_path)
+    heap = run("check", "-l", "--only", "heap", "main.go", cwd=tmp_path)
+    assert heap.stdout.splitlines() == [ln for ln in every.stdout.splitlines()
+                                        if "moved to heap" in ln or "escapes to heap" in ln]
+    assert heap.stdout and "leaking param" in every.stdout and "leaking" not in heap.stdout
+    quiet = run("check", "-q", "main.go", cwd=tmp_path)
+    assert quiet.stdout == "" and quiet.returncode == 1
+    assert "./main.go:11:2: //escape:stack violated: moved to heap: x" in quiet.stderr
+    bad = run("check", "--only", "hepa", "main.go", cwd=tmp_path)
+    assert bad.returncode == 2 and "did you mean heap?" in bad.stderr
+
+
+def test_fail_on_policies(tmp_path):
+    (tmp_path / "main.go").write_text(POLICY_SRC)
+    never = run("check", "--fail-on", "never", "main.go", cwd=tmp_path)
+    assert never.returncode == 0 and "violated" not in never.stderr
+    heap = run("check", "-q", "--fail-on", "heap", "main.go", cwd=tmp_path)
+    assert heap.returncode == 1
+    lines = heap.stderr.splitlines()
+    assert "./main.go:15:2: heap allocation: moved to heap: z" in lines
+    assert not any("heap allocation: moved to heap: y" in ln for ln in lines)  # heap-ok
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "main.go").write_text("package main\n\nfunc main() {\n\tx := 1\n\t_ = &x\n}\n")
+    assert run("check", "--fail-on", "heap", ".", cwd=clean).returncode == 0
+    assert run("check", "--fail-on", "new", ".", cwd=clean).returncode == 2
+
+
+def test_colour_only_when_asked_or_on_a_terminal(tmp_path):
+    (tmp_path / "main.go").write_text(POLICY_SRC)
+    plain = run("check", "main.go", cwd=tmp_path)
+    assert "\x1b[" not in plain.stdout + plain.stderr  # pipes are not terminals
+    forced = run("check", "--color", "always", "main.go", cwd=tmp_path)
+    assert "\x1b[" in forced.stdout and "\x1b[" in forced.stderr
+    for fmt in ("json", "sarif"):
+        out = run("check", "--color", "always", "--format", fmt, "main.go", cwd=tmp_path)
+        assert "\x1b[" not in out.stdout
+        json.loads(out.stdout)
+
+
+def test_help_for_every_command():
+    for args in (["--help"], ["check", "--help"], ["baseline", "write", "--help"],
+                 ["hook", "--help"]):
+        p = run(*args, cwd=ROOT)
+        assert p.returncode == 0 and "Usage" in p.stdout, args
+    assert "--fail-on" in run("check", "--help", cwd=ROOT).stdout
