@@ -7,9 +7,11 @@ command-line order. Formatting and policy live elsewhere (report.py, policy.py).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import ResultCache, decode, encode
 from .decisions import Decision, Diagnostic
 
 # Exit statuses, shared by every command.
@@ -30,6 +32,7 @@ class PackageReport:
     explain_lines: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one-line messages that are not diagnostics
     status: int = EXIT_OK
+    failed: bool = False                       # the analysis refused the package (syntax)
 
     def path_of(self, display: str) -> Path | None:
         for path, shown in self.files:
@@ -55,12 +58,7 @@ def _display_dir(files: list[tuple[Path, str]]) -> str:
     return "."
 
 
-def analyze_package(files: list[tuple[Path, str]], importer: object = None,
-                    explain: bool = False) -> PackageReport:
-    """Read and analyze one package; never raises for a problem inside the package."""
-    from .analyze import analyze_files
-
-    rep = PackageReport(dir=_display_dir(files), files=list(files))
+def _read(files: list[tuple[Path, str]], rep: PackageReport) -> list[tuple[Path, str, bytes]]:
     sources: list[tuple[Path, str, bytes]] = []
     for path, display in files:
         try:
@@ -68,6 +66,23 @@ def analyze_package(files: list[tuple[Path, str]], importer: object = None,
         except OSError as e:
             rep.errors.append(f"{display}: {e.strerror or e}")
             rep.status = EXIT_ERROR
+    return sources
+
+
+_worker_importer: object = None
+
+
+def _analyze_sources(rep: PackageReport, sources: list[tuple[Path, str, bytes]],
+                     importer: object, explain: bool) -> PackageReport:
+    from .analyze import analyze_files
+
+    global _worker_importer
+    if importer is None:
+        if _worker_importer is None:
+            from .importer import StdImporter
+
+            _worker_importer = StdImporter()
+        importer = _worker_importer
     try:
         kwargs = {"explain": True} if explain else {}
         res = analyze_files(sources, importer=importer, **kwargs)
@@ -84,27 +99,121 @@ def analyze_package(files: list[tuple[Path, str]], importer: object = None,
     rep.decisions = list(res.decisions)
     rep.diagnostics = list(res.diagnostics)
     rep.explain_lines = list(getattr(res, "explain_lines", []) or [])
+    rep.failed = res.failed
     if res.failed:
         rep.status = max(rep.status, EXIT_ERROR)
     return rep
 
 
-def run_check(paths: list[str], tags: list[str] | None = None,
-              explain: bool = False) -> RunResult:
-    """Load every package the paths name and analyze them in command-line order."""
-    from .importer import StdImporter
+def analyze_package(files: list[tuple[Path, str]], importer: object = None,
+                    explain: bool = False) -> PackageReport:
+    """Read and analyze one package; never raises for a problem inside the package."""
+    rep = PackageReport(dir=_display_dir(files), files=list(files))
+    return _analyze_sources(rep, _read(files, rep), importer, explain)
+
+
+def _work(job: tuple[PackageReport, list[tuple[Path, str, bytes]], bool]) -> PackageReport:
+    """One package in a worker process, on a thread with a deep stack as in the CLI."""
+    import threading
+
+    rep, sources, explain = job
+    out: list[PackageReport] = []
+    t = threading.Thread(target=lambda: out.append(_analyze_sources(rep, sources, None,
+                                                                    explain)))
+    t.start()
+    t.join()
+    if not out:
+        rep.errors.append(f"escape: internal error analyzing {rep.dir}: worker failed "
+                          "(please report this)")
+        rep.status = max(rep.status, EXIT_INTERNAL)
+        return rep
+    return out[0]
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def run_check(paths: list[str], tags: list[str] | None = None, explain: bool = False,
+              jobs: int | None = None, cache: ResultCache | None = None) -> RunResult:
+    """Load every package the paths name and analyze them; results in command-line order.
+
+    Packages whose inputs are in `cache` are not analyzed again; the others run on `jobs`
+    worker processes (one package each) when there are several of them.
+    """
     from .loader import load_packages
 
-    pkgs, errors = load_packages(paths, tags=tags or [])
+    tag_list = sorted(set(tags or []))
+    pkgs, errors = load_packages(paths, tags=tag_list)
     status = EXIT_OK
     for e in errors:
         if not e.startswith("warning:"):
             status = EXIT_ERROR
-    importer = StdImporter()  # shared: each std package is loaded once per run
+    options = f"tags={','.join(tag_list)};explain={int(explain)}"
     reports: list[PackageReport] = []
+    todo: list[tuple[int, str | None, list[tuple[Path, str, bytes]]]] = []
     for pkg in pkgs:
         files = [(sf.path, sf.display) for sf in pkg.files]
-        rep = analyze_package(files, importer=importer, explain=explain)
-        status = max(status, rep.status)
+        rep = PackageReport(dir=_display_dir(files), files=files)
+        sources = _read(files, rep)
         reports.append(rep)
+        key = None
+        if cache is not None and rep.status == EXIT_OK:
+            key = cache.key([(d, b) for _, d, b in sources], options)
+            hit = cache.get(key)
+            if hit is not None:
+                try:
+                    rep.decisions, rep.diagnostics, rep.explain_lines, rep.failed = \
+                        decode(hit)
+                except (KeyError, TypeError, ValueError):
+                    pass  # an unreadable entry is a miss
+                else:
+                    if rep.failed:
+                        rep.status = EXIT_ERROR
+                    continue
+        todo.append((len(reports) - 1, key, sources))
+    jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
+    if jobs > 1 and len(todo) > 1:
+        done = _in_workers([(reports[i], src, explain) for i, _, src in todo], jobs)
+    else:
+        from .importer import StdImporter
+
+        importer = StdImporter()  # shared: each std package is loaded once per run
+        done = [_analyze_sources(reports[i], src, importer, explain) for i, _, src in todo]
+    for (i, key, _), rep in zip(todo, done):
+        reports[i] = rep
+        if cache is not None and key is not None and rep.status in (EXIT_OK, EXIT_ERROR) \
+                and not rep.errors:
+            cache.put(key, encode(rep.decisions, rep.diagnostics, rep.explain_lines,
+                                  rep.failed))
+    for rep in reports:
+        status = max(status, rep.status)
     return RunResult(reports, errors, status)
+
+
+def _in_workers(jobs_in: list[tuple[PackageReport, list[tuple[Path, str, bytes]], bool]],
+                jobs: int) -> list[PackageReport]:
+    import multiprocessing as mp
+    import warnings
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Workers are forked: they inherit the imported analyzer, the deep recursion limit
+    # and the large thread stack size. The forking thread waits; nothing else runs.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx = mp.get_context("fork")
+        from . import analyze, importer  # noqa: F401 - loaded once, before forking
+
+        try:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(jobs_in)),
+                                     mp_context=ctx) as ex:
+                return list(ex.map(_work, jobs_in, chunksize=1))
+        except Exception:  # noqa: BLE001 - a broken pool (killed worker): go on serially
+            pass
+    from .importer import StdImporter
+
+    std = StdImporter()
+    return [_analyze_sources(rep, src, std, explain) for rep, src, explain in jobs_in]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -166,3 +167,48 @@ def test_help_for_every_command():
         p = run(*args, cwd=ROOT)
         assert p.returncode == 0 and "Usage" in p.stdout, args
     assert "--fail-on" in run("check", "--help", cwd=ROOT).stdout
+
+
+def _tree(tmp_path: Path) -> Path:
+    for i in range(4):
+        d = tmp_path / "tree" / f"p{i}"
+        d.mkdir(parents=True)
+        (d / "p.go").write_text(f"package p{i}\n\nvar sink *int\n\nfunc F(p *int) {{ sink = p }}\n"
+                                f"\nfunc G() {{\n\tx := {i}\n\tsink = &x\n}}\n")
+    return tmp_path / "tree"
+
+
+def test_parallel_output_equals_serial(tmp_path):
+    tree = _tree(tmp_path)
+    serial = run("check", "-l", "-j", "1", "--no-cache", "./...", cwd=tree)
+    parallel = run("check", "-l", "-j", "3", "--no-cache", "./...", cwd=tree)
+    assert serial.returncode == parallel.returncode == 0
+    assert serial.stdout == parallel.stdout and serial.stderr == parallel.stderr
+    assert serial.stdout.count("moved to heap: x") == 4
+
+
+def test_cache_is_used_and_invalidated_by_edits(tmp_path):
+    tree = _tree(tmp_path)
+    env = {**os.environ, "ESCAPE_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("ESCAPE_NO_CACHE", None)
+
+    def check() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "escape", "check", "-l", "./..."],
+                              cwd=tree, env=env, capture_output=True, text=True, timeout=300)
+
+    first = check()
+    entries = sorted((tmp_path / "cache").rglob("*.json"))
+    assert first.returncode == 0 and len(entries) == 4
+    assert check().stdout == first.stdout
+    # A planted entry shows that a hit is read, not recomputed.
+    for e in entries:
+        e.write_text(e.read_text().replace("moved to heap: x", "moved to heap: planted"))
+    assert check().stdout.count("moved to heap: planted") == 4
+    # Editing a file changes its package's key: that package is analyzed again.
+    (tree / "p0" / "p.go").write_text((tree / "p0" / "p.go").read_text() + "\n// edited\n")
+    again = check()
+    assert again.stdout.count("moved to heap: planted") == 3
+    assert "p0/p.go:8:2: moved to heap: x" in again.stdout
+    nocache = subprocess.run([sys.executable, "-m", "escape", "check", "--no-cache", "./..."],
+                             cwd=tree, env=env, capture_output=True, text=True, timeout=300)
+    assert "planted" not in nocache.stdout

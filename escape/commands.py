@@ -1,0 +1,400 @@
+"""The commands: `escape check`, `escape baseline write`, `escape hook` (typer).
+
+Imported by escape.cli only when a command runs, so `escape --version` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from . import GO_VERSION, __version__
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+    help="Static escape analysis for Go: says what `go build -gcflags=-m` says, without a "
+         "toolchain.\n\nExamples:\n\n  escape check -l ./...\n\n"
+         "  escape check --format sarif ./... > escape.sarif\n\n"
+         "  escape baseline write ./... -o escape-baseline.json\n\n"
+         "  escape check --baseline escape-baseline.json ./...")
+baseline_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                           help="Record today's heap decisions so CI fails only on new ones.")
+app.add_typer(baseline_app, name="baseline")
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class FailOn(str, Enum):
+    annotations = "annotations"
+    heap = "heap"
+    new = "new"
+    never = "never"
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+# --only accepts decision kinds and two groups.
+_ONLY_GROUPS = {
+    "heap": ("moved_to_heap", "escapes"),
+    "leak": ("leaking_param", "leaking_param_content", "leaking_param_to_result"),
+}
+_KINDS = ("moved_to_heap", "escapes", "does_not_escape", "leaking_param",
+          "leaking_param_content", "leaking_param_to_result", "param_does_not_escape",
+          "zero_copy", "self_assignment", "devirtualized", "bounds_check_elided",
+          "unsafe_uintptr")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"escape {__version__} (models {GO_VERSION} linux/amd64)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """escape reads Go source and decides, for every value, stack or heap."""
+
+
+def _fail(msg: str) -> typer.Exit:
+    print(f"escape: {msg}", file=sys.stderr)
+    return typer.Exit(2)
+
+
+def _parse_only(only: list[str]) -> set[str] | None:
+    if not only:
+        return None
+    kinds: set[str] = set()
+    for item in only:
+        for word in (w.strip() for w in item.split(",")):
+            if not word:
+                continue
+            if word in _ONLY_GROUPS:
+                kinds.update(_ONLY_GROUPS[word])
+            elif word in _KINDS:
+                kinds.add(word)
+            else:
+                import difflib
+
+                close = difflib.get_close_matches(word, [*_ONLY_GROUPS, *_KINDS], n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise _fail(f"unknown --only value {word!r}{hint}; want heap, leak or a "
+                            f"decision kind: {', '.join(_KINDS)}")
+    return kinds
+
+
+class _Painter:
+    """ANSI colour for a terminal; nothing otherwise (NO_COLOR is honoured)."""
+
+    CODES = {"heap": "33", "error": "1;31", "violation": "1;31", "warning": "33",
+             "unsupported": "35", "note": "2"}
+
+    def __init__(self, stream: TextIO, mode: Color) -> None:
+        if mode == Color.always:
+            self.on = True
+        elif mode == Color.never or os.environ.get("NO_COLOR"):
+            self.on = False
+        else:
+            self.on = hasattr(stream, "isatty") and stream.isatty() \
+                and os.environ.get("TERM") != "dumb"
+
+    def __call__(self, text: str, what: str) -> str:
+        code = self.CODES.get(what)
+        return f"\x1b[{code}m{text}\x1b[0m" if self.on and code else text
+
+
+@dataclass
+class _Options:
+    fmt: Format = Format.text
+    only: set[str] | None = None
+    quiet: bool = False
+    fail_on: FailOn | None = None
+    baseline: Path | None = None
+    explain: bool = False
+    color: Color = Color.auto
+    tags: str = ""
+    jobs: int = 0
+    cache: bool = True
+
+
+def _tag_list(tags: str) -> list[str]:
+    return [t for t in tags.replace(" ", ",").split(",") if t]
+
+
+def _cache(enabled: bool):  # -> ResultCache | None
+    if not enabled or os.environ.get("ESCAPE_NO_CACHE"):
+        return None
+    from .cache import ResultCache
+
+    return ResultCache()
+
+
+_JOBS_HELP = "Analyze up to N packages in parallel (default: the number of CPUs); output " \
+    "order does not change."
+_CACHE_HELP = "Do not read or write the result cache (default: on, in " \
+    "$XDG_CACHE_HOME/escape or ~/.cache/escape; ESCAPE_CACHE_DIR moves it)."
+
+
+def _run(paths: list[str], opts: _Options) -> int:
+    from .driver import EXIT_VIOLATIONS, run_check
+    from .policy import Annotations, BaselineError, evaluate, load_baseline, scan_annotations
+    from .report import Report, ReportPackage, json_document, sarif_document
+
+    fail_on = opts.fail_on
+    if fail_on is None:
+        fail_on = FailOn.new if opts.baseline is not None else FailOn.annotations
+    if fail_on == FailOn.new and opts.baseline is None:
+        raise _fail("--fail-on new needs --baseline FILE (write one with "
+                    "`escape baseline write PATHS -o FILE`)")
+    baseline = None
+    if opts.baseline is not None:
+        try:
+            baseline = load_baseline(opts.baseline)
+        except BaselineError as e:
+            raise _fail(str(e)) from None
+
+    run = run_check(paths, tags=_tag_list(opts.tags), explain=opts.explain, jobs=opts.jobs,
+                    cache=_cache(opts.cache))
+
+    anns = Annotations()
+    pairs = []
+    packages = []
+    for rep in run.packages:
+        paths_by_display = {display: path for path, display in rep.files}
+        for path, display in rep.files:
+            try:
+                src = path.read_bytes()
+            except OSError:
+                continue
+            found = scan_annotations(display, src)
+            anns.items.extend(found.items)
+            anns.diagnostics.extend(found.diagnostics)
+        pairs.extend((d, paths_by_display.get(d.file)) for d in rep.decisions)
+        shown = rep.decisions if opts.only is None else \
+            [d for d in rep.decisions if d.kind in opts.only]
+        packages.append(ReportPackage(rep.dir, shown, rep.diagnostics, paths_by_display))
+    root = opts.baseline.resolve().parent if opts.baseline is not None else Path.cwd()
+    policy = evaluate(pairs, anns, fail_on.value, baseline, root)
+
+    status = run.status
+    if any(g.severity == "error" for g in policy.diagnostics):
+        status = max(status, 2)
+    if policy.failed and status < EXIT_VIOLATIONS:
+        status = EXIT_VIOLATIONS
+    errors = list(run.load_errors) + [e for rep in run.packages for e in rep.errors]
+    report = Report(packages, errors, policy.violations, policy.diagnostics, fail_on.value,
+                    str(opts.baseline) if opts.baseline is not None else None, status)
+
+    out, err = sys.stdout, sys.stderr
+    if opts.fmt == Format.json:
+        out.write(json_document(report))
+    elif opts.fmt == Format.sarif:
+        out.write(sarif_document(report))
+    if opts.fmt != Format.text:
+        # Machine output on stdout; errors still reach a person on stderr, uncoloured.
+        for e in errors:
+            print(e, file=err)
+        out.flush()
+        return status
+
+    paint_out, paint_err = _Painter(out, opts.color), _Painter(err, opts.color)
+    for e in run.load_errors:
+        if not (opts.quiet and e.startswith("warning:")):
+            print(paint_err(e, "warning" if e.startswith("warning:") else "error"), file=err)
+    for rep, pkg in zip(run.packages, packages):
+        for e in rep.errors:
+            print(paint_err(e, "error"), file=err)
+        for g in rep.diagnostics:
+            if opts.quiet and g.severity != "error":
+                continue
+            print(paint_err(g.line_text(), g.severity), file=err)
+        if opts.quiet:
+            continue
+        if opts.explain and rep.explain_lines and opts.only is None:
+            for line in rep.explain_lines:
+                out.write(line + "\n")
+            continue
+        for d in pkg.decisions:
+            line = d.compiler_line()
+            out.write((paint_out(line, "heap") if d.is_heap else line) + "\n")
+    out.flush()
+    for g in policy.diagnostics:
+        if opts.quiet and g.severity != "error":
+            continue
+        print(paint_err(g.line_text(), g.severity), file=err)
+    for v in policy.violations:
+        print(paint_err(v.line_text(), "violation"), file=err)
+    if policy.violations:
+        n = len(policy.violations)
+        print(f"escape: {n} violation{'s' if n != 1 else ''} (--fail-on {fail_on.value}"
+              f"{', baseline ' + str(opts.baseline) if opts.baseline else ''})", file=err)
+    return status
+
+
+_PATHS_HELP = "Go files of one package, a package directory, or DIR/... (every package below)."
+
+
+@app.command()
+def check(
+    paths: Annotated[list[str], typer.Argument(help=_PATHS_HELP, metavar="PATH...", show_default=False)],
+    no_inline: Annotated[bool, typer.Option(
+        "-l", help="No inlining, as with the compiler's -l. Inlining is not modelled yet, "
+                   "so the -l decisions are printed either way.")] = False,
+    tags: Annotated[str, typer.Option(
+        "--tags", "-tags", help="Comma-separated build tags, as for go build.")] = "",
+    fmt: Annotated[Format, typer.Option(
+        "--format", "-f", help="text: the compiler's lines; json: one document with every "
+        "decision, diagnostic and violation (schema: escape/schemas/"
+        "escape-output.schema.json); sarif: SARIF 2.1.0 for code scanning.")] = Format.text,
+    only: Annotated[list[str], typer.Option(
+        "--only", help="Show only these decisions: heap (moved to heap, escapes), leak "
+        "(leaking params) or decision kinds, comma-separated or repeated. Policy checks "
+        "still see every decision.", show_default=False)] = [],  # noqa: B006 - typer default
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print no decisions and no notes: only errors and "
+        "violations (text format).")] = False,
+    fail_on: Annotated[FailOn | None, typer.Option(
+        "--fail-on", help="When to exit 1. annotations: a //escape:stack, "
+        "//escape:noleak or //gcassert:noescape assertion fails (the default without "
+        "--baseline); heap: also any heap decision not exempted by //escape:heap-ok; "
+        "new: also any heap decision missing from --baseline (the default with it); "
+        "never: always exit 0 unless there are errors.", show_default=False)] = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", help="A baseline file from `escape baseline write`; with it only "
+        "new heap decisions fail.", show_default=False)] = None,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Also print why, as the compiler's -m=2 does (flow and from "
+        "lines).")] = False,
+    color: Annotated[Color, typer.Option(
+        "--color", help="Colour text output: auto (only on a terminal, and not with "
+        "NO_COLOR), always, never. JSON and SARIF are never coloured.")] = Color.auto,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help=_JOBS_HELP,
+                                      show_default=False)] = 0,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=_CACHE_HELP)] = False,
+) -> None:
+    """Print escape-analysis decisions in the compiler's `file:line:col: message` form.
+
+    Decisions go to stdout; errors, unsupported constructs and policy violations to
+    stderr. Exit status: 0 ok, 1 policy violations, 2 errors (bad paths, syntax errors,
+    bad annotations), 3 internal error in a package (the others are still printed).
+
+    Examples:
+
+      escape check -l ./...
+
+      escape check --only heap -q --fail-on heap ./internal/hot/
+
+      escape check --format json ./... > escape.json
+    """
+    opts = _Options(fmt=fmt, only=_parse_only(only), quiet=quiet, fail_on=fail_on,
+                    baseline=baseline, explain=explain, color=color, tags=tags, jobs=jobs,
+                    cache=not no_cache)
+    raise typer.Exit(_run(paths, opts))
+
+
+@baseline_app.command("write")
+def baseline_write(
+    paths: Annotated[list[str], typer.Argument(help=_PATHS_HELP, metavar="PATH...", show_default=False)],
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="The baseline file to write.")] = Path("escape-baseline.json"),
+    tags: Annotated[str, typer.Option(
+        "--tags", "-tags", help="Comma-separated build tags, as for go build.")] = "",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help=_JOBS_HELP,
+                                      show_default=False)] = 0,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=_CACHE_HELP)] = False,
+) -> None:
+    """Record today's heap decisions (moved to heap, escapes to heap) in a baseline file.
+
+    Entries are matched later by file, function and message, not by line.
+
+    Example: escape baseline write ./... -o escape-baseline.json
+    """
+    from .driver import run_check
+    from .policy import baseline_document, baseline_entries
+
+    run = run_check(paths, tags=_tag_list(tags), jobs=jobs, cache=_cache(not no_cache))
+    for e in run.load_errors + [e for rep in run.packages for e in rep.errors]:
+        print(e, file=sys.stderr)
+    for rep in run.packages:
+        for g in rep.diagnostics:
+            if g.severity == "error":
+                print(g.line_text(), file=sys.stderr)
+    if run.status >= 2:
+        print(f"escape: baseline not written to {output}: fix the errors above",
+              file=sys.stderr)
+        raise typer.Exit(run.status)
+    root = output.resolve().parent
+    pairs = [(d, path) for rep in run.packages
+             for d, path in ((d, dict((s, p) for p, s in rep.files).get(d.file))
+                             for d in rep.decisions)]
+    entries = baseline_entries(pairs, root)
+    try:
+        output.write_text(baseline_document(entries), encoding="utf-8")
+    except OSError as e:
+        raise _fail(f"{output}: {e.strerror or e}") from None
+    print(f"escape: wrote {len(entries)} heap decision{'s' if len(entries) != 1 else ''} "
+          f"to {output}", file=sys.stderr)
+    raise typer.Exit(0)
+
+
+@app.command()
+def hook(
+    files: Annotated[list[str], typer.Argument(
+        help="Changed files (as pre-commit passes them); their packages are checked.",
+        metavar="FILE...",
+        show_default=False)] = [],  # noqa: B006 - typer default
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", help="Baseline file; default: escape-baseline.json in the current "
+        "directory when it exists.", show_default=False)] = None,
+    fail_on: Annotated[FailOn | None, typer.Option(
+        "--fail-on", help="As for check.", show_default=False)] = None,
+    tags: Annotated[str, typer.Option("--tags", help="Build tags.")] = "",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help=_JOBS_HELP,
+                                      show_default=False)] = 0,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=_CACHE_HELP)] = False,
+) -> None:
+    """Pre-commit entry point: check the packages of the given Go files, quietly.
+
+    Annotations are always checked; with a baseline, new heap decisions fail too.
+    """
+    dirs: list[str] = []
+    for f in files:
+        if not f.endswith(".go"):
+            continue
+        d = os.path.dirname(f) or "."
+        parts = Path(d).parts
+        if "testdata" in parts or any(p.startswith(("_", ".")) and p not in (".", "..")
+                                      for p in parts):
+            continue
+        try:
+            names = os.listdir(d)
+        except OSError:
+            continue
+        if not any(n.endswith(".go") and not n.endswith("_test.go") for n in names):
+            continue  # only tests changed; nothing to build
+        if d not in dirs:
+            dirs.append(d)
+    if not dirs:
+        raise typer.Exit(0)
+    if baseline is None and Path("escape-baseline.json").is_file():
+        baseline = Path("escape-baseline.json")
+    paths = [d if d.startswith((".", "/")) else "./" + d for d in sorted(dirs)]
+    opts = _Options(quiet=True, fail_on=fail_on, baseline=baseline, tags=tags, jobs=jobs,
+                    cache=not no_cache)
+    raise typer.Exit(_run(paths, opts))
