@@ -24,13 +24,30 @@ class Unsupported(Exception):
         self.what = what
 
 
-@dataclass(eq=False)
 class TypeName:
-    name: str
-    type: T.Type | None
-    node: Node | None = None
-    file: SourceFile | None = None
-    alias: bool = False
+    """A declared type name. An imported package's alias resolves on first use of `type`
+    (its target may live in a package nobody else needs)."""
+
+    __slots__ = ("name", "_type", "node", "file", "alias", "lazy")
+
+    def __init__(self, name: str, type: T.Type | None, node: Node | None = None,
+                 file: SourceFile | None = None, alias: bool = False) -> None:
+        self.name, self._type, self.node, self.file, self.alias = name, type, node, file, alias
+        self.lazy: Any = None
+
+    @property
+    def type(self) -> T.Type | None:
+        if self.lazy is not None:
+            resolve, self.lazy = self.lazy, None
+            resolve()
+        return self._type
+
+    @type.setter
+    def type(self, value: T.Type | None) -> None:
+        self._type = value
+
+    def __repr__(self) -> str:
+        return f"TypeName({self.name!r}, alias={self.alias})"
 
 
 @dataclass(eq=False)
@@ -87,12 +104,20 @@ BUILTINS = ("append", "cap", "clear", "close", "complex", "copy", "delete", "ima
 
 
 class Scope:
-    __slots__ = ("parent", "names", "fn")
+    __slots__ = ("parent", "names", "fn", "block")
 
-    def __init__(self, parent: Scope | None, fn: ir.Func | None = None) -> None:
+    def __init__(self, parent: Scope | None, fn: ir.Func | None = None,
+                 block: bool = False) -> None:
+        if block:
+            # A block scope opened while its enclosing block scopes are still empty skips
+            # them: only the current scope receives names, so they stay empty while this
+            # one is open. Keeps lookups O(1) in 10,000-deep nests of blocks.
+            while parent is not None and parent.block and not parent.names:
+                parent = parent.parent
         self.parent = parent
         self.names: dict[str, Any] = {}
         self.fn = fn if fn is not None else (parent.fn if parent else None)
+        self.block = block
 
     def lookup(self, name: str) -> Any:
         s: Scope | None = self
@@ -182,6 +207,9 @@ class Resolver:
             if self.lazy and isinstance(tn.type, T.Named):
                 tn.type.lazy = (lambda tn=tn, spec=spec, fi=fi:
                                 self._resolve_type_decl(tn, spec, fi))
+            elif self.lazy and tn.alias:
+                tn.lazy = (lambda tn=tn, spec=spec, fi=fi:
+                           self._resolve_type_decl(tn, spec, fi))
             else:
                 self._resolve_type_decl(tn, spec, fi)
         for node, fi, fn in self.method_decls:
