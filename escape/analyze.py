@@ -7,12 +7,13 @@ callee's parameter tags are known before its callers are analyzed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import ir
 from . import types as T
 from .decisions import Decision, Diagnostic
+from .explain import Block, Explainer, NoteAt
 from .graph import ESCAPES, MUTATES, Batch, Leaks, Message, Walker, heap_alloc_reason, static_value
 from .lower import Lowerer
 from .printer import Printer
@@ -26,6 +27,9 @@ class PackageResult:
     decisions: list[Decision] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failed: bool = False
+    # With explain=True: everything `go build -gcflags='-m=2 -l'` prints for the package
+    # (decisions and explanation blocks), one line each, in the compiler's order.
+    explain_lines: list[str] = field(default_factory=list)
 
 
 def bottom_up(roots: list[ir.Func]) -> list[list[ir.Func]]:
@@ -87,8 +91,9 @@ def bottom_up(roots: list[ir.Func]) -> list[list[ir.Func]]:
 
 class PackageAnalysis:
     def __init__(self, files: list[SourceFile], pkg_path: str = "main",
-                 importer: object = None) -> None:
+                 importer: object = None, explainer: Explainer | None = None) -> None:
         self.files = files
+        self.explainer = explainer
         self.res = Resolver(files, pkg_path, importer)
         self.printer = Printer(pkg_path)
         self.messages: list[Message] = []
@@ -99,13 +104,13 @@ class PackageAnalysis:
         low = Lowerer(self.res)
         self.res.collect()
         funcs = low.lower_package()
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str, str]] = set()
         seen_imports: set[str] = set()
         for f, node, what in self.res.unsupported:
             self._unsupported((node.start_point.row + 1, node.start_point.column + 1,
-                               f.display), what, seen)
-        for pos, what, _fn in low.unsupported:
-            self._unsupported(pos, what, seen)
+                               f.display), what, seen, _decl_of(node))
+        for pos, what, fn in low.unsupported:
+            self._unsupported(pos, what, seen, _top_func_name(fn))
         for fi in self.res.file_infos:
             for pn in fi.imports:
                 if pn.used and pn.pkg is None and pn.path not in seen_imports:
@@ -121,6 +126,13 @@ class PackageAnalysis:
                 self.devirtualize(fn)
         for batch in batches:
             self.analyze_batch(batch)
+        if self.explainer is not None:
+            # the compiler's method wrappers: no -m decisions, but -m=2 explains them
+            from .wrappers import literal_iface_wrappers, method_value_wrappers, package_wrappers
+            for w in (package_wrappers(self.res, self.printer)
+                      + literal_iface_wrappers(self.printer, funcs)
+                      + method_value_wrappers(self.res, self.printer, funcs)):
+                self.analyze_batch([w])
         for fn in _with_closures(funcs):
             self.bounds_checks(fn)
         return self.messages
@@ -188,8 +200,10 @@ class PackageAnalysis:
             if m not in fn.refs:
                 fn.refs.append(m)
 
-    def _unsupported(self, pos: ir.Pos, what: str, seen: set[tuple[str, str]]) -> None:
-        key = (pos[2], what)
+    def _unsupported(self, pos: ir.Pos, what: str, seen: set[tuple[str, str, str]],
+                     func: str = "") -> None:
+        # once per construct kind per function (per file for package-level constructs)
+        key = (pos[2], func, what)
         if key in seen:
             return
         seen.add(key)
@@ -200,6 +214,7 @@ class PackageAnalysis:
 
     def analyze_batch(self, fns: list[ir.Func]) -> None:
         b = Batch(fns, self.analyzed, self.printer, self.messages)
+        b.explain = self.explainer
         for fn in fns:
             b.init_func(fn)
         for fn in fns:
@@ -225,8 +240,18 @@ class PackageAnalysis:
                 continue
             byval = not loc.addrtaken and not loc.reassigned and T.sizeof(cv.type) <= 128
             cv.byval = byval  # type: ignore[attr-defined]
-            kk = k if byval else k.addr(cv, "reference")
-            b.flow(kk.note(cv, "captured by a closure"), loc)
+            where = NoteAt(cv, fn.capture_pos.get(id(cv), cv.pos))
+            ex = b.explain
+            if ex is not None:
+                owner = cv.fn.name if cv.fn is not None else fn.name
+                how = "value" if byval else "ref"
+                text = (f"{owner} capturing by {how}: {cv.name} (addr="
+                        f"{str(loc.addrtaken).lower()} assign={str(loc.reassigned).lower()} "
+                        f"width={T.sizeof(cv.type)})")
+                self.messages.append(Message(cv.pos, text, "explain", cv.name, fn, None,
+                                             Block(ex.pos(cv.pos), text, [], warning=True)))
+            kk = k if byval else k.addr(where, "reference")
+            b.flow(kk.note(where, "captured by a closure"), loc)
 
     def rewrite_with_literals(self, n: object) -> None:
         if not isinstance(n, ir.Expr):
@@ -335,8 +360,15 @@ class PackageAnalysis:
 
 
 def analyze_files(files: list[tuple[Path, str, bytes]], pkg_path: str = "main",
-                  importer: object = None) -> PackageResult:
-    """Analyze one package given as (path, display name, source bytes) triples."""
+                  importer: object = None, explain: bool = False,
+                  goroot: str | None = None) -> PackageResult:
+    """Analyze one package given as (path, display name, source bytes) triples.
+
+    With `explain`, the result also carries the compiler's -m=2 output (`explain_lines`)
+    and every decision about a location its explanation blocks (`Decision.explanation`).
+    `goroot` prefixes standard-library positions; by default `go env GOROOT`, or the
+    literal `$GOROOT` when no go command is on PATH.
+    """
     result = PackageResult()
     parsed: list[SourceFile] = []
     for path, display, src in files:
@@ -352,7 +384,10 @@ def analyze_files(files: list[tuple[Path, str, bytes]], pkg_path: str = "main",
     if importer is None:
         from .importer import StdImporter
         importer = StdImporter()
-    pa = PackageAnalysis(parsed, pkg_path, importer)
+    explainer = None
+    if explain:
+        explainer = Explainer(Printer(pkg_path), goroot)
+    pa = PackageAnalysis(parsed, pkg_path, importer, explainer)
     try:
         messages = pa.run()
     except Unsupported as u:
@@ -364,11 +399,25 @@ def analyze_files(files: list[tuple[Path, str, bytes]], pkg_path: str = "main",
         result.diagnostics.extend(pa.diagnostics)
         return result
     result.diagnostics.extend(pa.diagnostics)
+    steps: dict[int, list[str]] = {}
     for m in messages:
+        if m.kind == "explain":
+            if explain:
+                result.explain_lines.extend(m.block.lines())
+                if m.loc is not None:
+                    steps.setdefault(id(m.loc), []).extend(m.block.steps())
+            continue
         fn = m.fn
-        result.decisions.append(Decision(file=m.pos[2], line=m.pos[0], column=m.pos[1],
-                                         kind=m.kind, message=m.text, subject=m.subject,
-                                         function=_func_name(fn)))
+        d = Decision(file=m.pos[2], line=m.pos[0], column=m.pos[1], kind=m.kind,
+                     message=m.text, subject=m.subject, function=_func_name(fn))
+        result.decisions.append(d)
+        if explain:
+            result.explain_lines.append(d.compiler_line())
+    if explain:
+        for i, (d, m) in enumerate(zip(result.decisions,
+                                       [m for m in messages if m.kind != "explain"])):
+            if m.loc is not None and id(m.loc) in steps:
+                result.decisions[i] = replace(d, explanation=tuple(steps[id(m.loc)]))
     return result
 
 
@@ -471,3 +520,21 @@ def _func_name(fn: ir.Func | None) -> str:
     if fn is None:
         return ""
     return fn.name
+
+
+def _decl_of(node: object) -> str:
+    """The function or method declaration a syntax node is in ("" at package level)."""
+    n = node
+    while n is not None and n.type not in (  # type: ignore[attr-defined]
+            "function_declaration", "method_declaration"):
+        n = n.parent  # type: ignore[attr-defined]
+    if n is None:
+        return ""
+    nm = n.child_by_field_name("name") or n  # type: ignore[attr-defined]
+    return f"@{nm.start_point.row + 1}:{nm.start_point.column + 1}"
+
+
+def _top_func_name(fn: ir.Func | None) -> str:
+    while fn is not None and fn.parent is not None:
+        fn = fn.parent
+    return f"@{fn.pos[0]}:{fn.pos[1]}" if fn is not None else ""

@@ -354,6 +354,83 @@ def baseline_write(
 
 
 @app.command()
+def why(
+    spec: Annotated[str, typer.Argument(
+        help="FILE:LINE or FILE:LINE:COL of a decision, as printed by escape check.",
+        metavar="FILE:LINE[:COL]", show_default=False)],
+    tags: Annotated[str, typer.Option(
+        "--tags", "-tags", help="Comma-separated build tags, as for go build.")] = "",
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=_CACHE_HELP)] = False,
+) -> None:
+    """Explain one decision in plain words: the chain of steps that took the value to the
+    heap (or made the parameter leak), each with its source line, and a hint.
+
+    Example: escape why ./main.go:8:2
+    """
+    import re
+
+    from .why import describe
+
+    m = re.match(r"^(.+?\.go):(\d+)(?::(\d+))?$", spec)
+    if m is None:
+        raise _fail(f"want FILE.go:LINE[:COL], not {spec!r}")
+    file, line = Path(m.group(1)), int(m.group(2))
+    col = int(m.group(3)) if m.group(3) else None
+    if not file.is_file():
+        raise _fail(f"{m.group(1)}: no such file")
+    parent = file.parent.as_posix()
+    pkg_arg = parent if parent.startswith(("/", ".")) else "./" + parent
+    run = run_check_for_why([pkg_arg], _tag_list(tags), not no_cache)
+    for e in run.load_errors + [e for rep in run.packages for e in rep.errors]:
+        print(e, file=sys.stderr)
+    target = file.resolve()
+    found = []
+    for rep in run.packages:
+        for g in rep.diagnostics:
+            if g.severity == "error":
+                print(g.line_text(), file=sys.stderr)
+        for d in rep.decisions:
+            path = rep.path_of(d.file)
+            if path is not None and path.resolve() == target and d.line == line \
+                    and (col is None or d.column == col):
+                found.append(d)
+    if not found:
+        where = f"{m.group(1)}:{line}" + (f":{col}" if col else "")
+        print(f"escape: no decision at {where} (run `escape check` to list them)",
+              file=sys.stderr)
+        raise typer.Exit(max(run.status, 1))
+    rank = {"moved_to_heap": 0, "escapes": 0, "leaking_param": 1, "leaking_param_content": 1,
+            "leaking_param_to_result": 1}
+    best = min(rank.get(d.kind, 2) for d in found)
+    lines: dict[str, list[str]] = {}
+
+    def source_line(at: str) -> str | None:
+        fname, _, rest = at.rpartition(":")
+        fname, _, num = fname.rpartition(":")
+        if not num.isdigit() or fname.startswith("$GOROOT"):
+            return None
+        if fname not in lines:
+            try:
+                lines[fname] = Path(fname).read_text(encoding="utf-8",
+                                                      errors="replace").splitlines()
+            except OSError:
+                lines[fname] = []
+        text = lines[fname]
+        n = int(num)
+        return text[n - 1] if 0 < n <= len(text) else None
+
+    sys.stdout.write("\n".join(describe(d, source_line) for d in found
+                               if rank.get(d.kind, 2) == best))
+    raise typer.Exit(0)
+
+
+def run_check_for_why(paths: list[str], tags: list[str], use_cache: bool):  # -> RunResult
+    from .driver import run_check
+
+    return run_check(paths, tags=tags, explain=True, jobs=1, cache=_cache(use_cache))
+
+
+@app.command()
 def hook(
     files: Annotated[list[str], typer.Argument(
         help="Changed files (as pre-commit passes them); their packages are checked.",

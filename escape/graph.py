@@ -120,6 +120,7 @@ class Message:
     subject: str
     fn: ir.Func | None
     loc: Location | None = None
+    block: Any = None           # an explanation (explain.Block) when kind == "explain"
 
 
 class Batch:
@@ -141,6 +142,7 @@ class Batch:
         self.callee = self._special("{callee}", CALLS)
         self.blank = self._special("{blank}", 0)
         self.expr_locs: dict[int, Location] = {}
+        self.explain: Any = None    # an explain.Explainer when -m=2 explanations are wanted
 
     def _special(self, name: str, attrs: int) -> Location:
         loc = Location(None, None, 0, -1 - len(getattr(self, "_specials", [])), attrs=attrs,
@@ -177,6 +179,8 @@ class Batch:
         if dst is src and k.derefs >= 0:
             return
         if dst.has(ESCAPES) and k.derefs < 0:
+            if self.explain is not None:
+                self.emit(self.explain.direct(self, dst, src, k.derefs, k.notes))
             src.attrs |= ESCAPES | PERSISTS | MUTATES | CALLS
             return
         data = self.g.get_edge_data(src, dst)
@@ -185,6 +189,13 @@ class Batch:
         elif k.derefs < data["derefs"]:
             data["derefs"] = k.derefs
             data["notes"] = k.notes
+
+    def emit(self, block: Any) -> None:
+        """Record an explanation in emission order, beside the decisions."""
+        loc = block.loc
+        self.messages.append(Message(loc.n.pos if loc is not None else (0, 0, ""), "",
+                                     "explain", "", loc.fn if loc is not None else None,
+                                     loc, block))
 
     def hole(self, loc: Location) -> Hole:
         return Hole(loc)

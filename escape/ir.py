@@ -94,6 +94,7 @@ class Func:
     dcl: list[Var] = field(default_factory=list)      # locals in declaration order
     parent: Func | None = None      # enclosing function for literals
     closure_vars: list[Var] = field(default_factory=list)  # captured outer variables
+    capture_pos: dict = field(default_factory=dict)  # id(var) -> first reference inside
     closures: list[Func] = field(default_factory=list)
     is_wrapper: bool = False        # compiler-generated go/defer wrapper
     refs: list[Func] = field(default_factory=list)    # functions referenced in the body

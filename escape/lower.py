@@ -37,6 +37,10 @@ def _anon(n: Node, kind: str) -> Node | None:
     return None
 
 
+# builtin calls whose operands a go/defer wrapper evaluates up front
+_WRAPPED_BUILTINS = {"append", "delete", "print", "println", "recover", "copy", "clear",
+                     "close", "panic"}
+
 _BINOPS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "<<": "lsh",
            ">>": "rsh", "&": "and", "|": "or", "^": "xor", "&^": "andnot", "==": "eq",
            "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "&&": "andand",
@@ -97,7 +101,13 @@ class Lowerer:
             scratch = ir.Func("init", T.Signature([], []), v.pos)  # discarded afterwards
             self.file, self.scope, self.fn = fi.file, fi.scope, scratch
             try:
-                if len(vs) == len(spec.children_by_field_name("name")):
+                called = self._called_func_type(vs[0]) if self.res.lazy and len(vs) == 1 \
+                    and len(spec.children_by_field_name("name")) == 1 else None
+                if called is not None:
+                    # An imported package's `var X = F(...)`: the type is F's result; the
+                    # arguments (often other packages' names) need not be looked at.
+                    v.type = called
+                elif len(vs) == len(spec.children_by_field_name("name")):
                     e = self.expr(vs[i])
                     v.type = T.default_type(e.type)
                 elif len(vs) == 1:
@@ -113,6 +123,20 @@ class Lowerer:
             finally:
                 self.file, self.scope, self.fn = saved
         return v.type
+
+    def _called_func_type(self, n: Node) -> T.Type | None:
+        """The result type of `F(...)` or `pkg.F(...)` naming a declared function, or None."""
+        if n.type != "call_expression":
+            return None
+        f = n.child_by_field_name("function")
+        if f is None or f.type != "identifier":
+            return None
+        obj = self.scope.lookup(text(f))
+        if not (isinstance(obj, ir.Var) and obj.cls == ir.FUNC and obj.func is not None):
+            return None
+        self.res.ensure_sig(obj.func)
+        results = obj.func.sig.results
+        return results[0].type if len(results) == 1 else None
 
     def _lower_global_spec(self, spec: Node, f: SourceFile, init: ir.Func) -> None:
         vals = spec.child_by_field_name("value")
@@ -237,7 +261,7 @@ class Lowerer:
     def _scoped(self) -> Iterator[None]:
         """A nested block scope for the duration of a with-statement."""
         saved = self.scope
-        self.scope = Scope(saved)
+        self.scope = Scope(saved, block=True)
         try:
             yield
         finally:
@@ -352,8 +376,10 @@ class Lowerer:
             self._note_assign(x)
             one = E("lit", x.type, pos, value=Fraction(1) if T.is_numeric(x.type)
                     and x.type.underlying().kind == T.FLOAT else 1)  # type: ignore[attr-defined]
+            inc = k == "inc_statement"
             out.append(ir.Stmt("asop", self.p(_anon(n, "++") or _anon(n, "--") or n),
-                               lhs=[x], rhs=[one]))
+                               lhs=[x], rhs=[one], extra={"binop": "add" if inc else "sub",
+                                                          "incdec": "++" if inc else "--"}))
         elif k == "send_statement":
             ch = self.expr(n.child_by_field_name("channel"))
             ct = ch.type.underlying()
@@ -451,9 +477,12 @@ class Lowerer:
             types = self._multi_types(rhs, len(lhs_nodes))
             lhs: list[E | None] = []
             new_vars: list[ir.Var] = []
+            vals = self._n1_temps(rhs, types, pos)
             for ln, t in zip(lhs_nodes, types):
                 lhs.append(self._bind_short_var(ln, T.default_type(t), new_vars))
-            st = self._multi_assign_stmt(lhs, rhs, pos)
+            vals = self._n1_first([self.assign_conv(x, le.type if le is not None else None)
+                                   for x, le in zip(vals, lhs)])
+            st = ir.Stmt("as2", pos, lhs=lhs, rhs=vals)
             st.decl_vars = new_vars
             for v in new_vars:
                 v.defn_stmt = st  # type: ignore[attr-defined]
@@ -521,10 +550,15 @@ class Lowerer:
         if len(vs) == 1 and len(names) > 1:
             rhs = self.expr(vs[0], multi=True)
             types = self._multi_types(rhs, len(names))
+            vals = self._n1_temps(rhs, types, self.p(_anon(s, "=") or s))
             vars_ = [self.declare(nm, t or T.default_type(tt)) for nm, tt in zip(names, types)]
             lhs = [E("name", v.type, v.pos, var=v) if v else None for v in vars_]
-            st = self._multi_assign_stmt(lhs, rhs, self.p(_anon(s, "=") or s))
+            vals = self._n1_first([self.assign_conv(x, le.type if le is not None else None)
+                                   for x, le in zip(vals, lhs)])
+            st = ir.Stmt("as2", self.p(_anon(s, "=") or s), lhs=lhs, rhs=vals)
             st.decl_vars = [v for v in vars_ if v]
+            st.extra["define"] = True
+            st.extra["note_pos"] = self.p(names[0])
             for v in st.decl_vars:
                 v.defn_stmt = st  # type: ignore[attr-defined]
             out.append(st)
@@ -534,11 +568,12 @@ class Lowerer:
         for nm, e in zip(names, exprs):
             vt = t or T.default_type(e.type)
             vars_.append(self.declare(nm, vt))
-        for v, e in zip(vars_, exprs):
+        for nm, v, e in zip(names, vars_, exprs):
             e2 = self.assign_conv(e, v.type if v else t)
             lhs = E("name", v.type, v.pos, var=v) if v else None
             st = ir.Stmt("as", self.p(_anon(s, "=") or s), lhs=[lhs], rhs=[e2],
-                         decl_vars=[v] if v else [])
+                         decl_vars=[v] if v else [],
+                         extra={"define": True, "note_pos": self.p(nm)})
             if v is not None:
                 v.defn = e2
                 v.defn_stmt = st  # type: ignore[attr-defined]
@@ -554,6 +589,36 @@ class Lowerer:
         while len(ts) < n:
             ts.append(T.INVALID)
         return ts[:n]
+
+    def _n1_temps(self, rhs: E, types: list[T.Type], pos: ir.Pos) -> list[E]:
+        """An N:1 right-hand side as the compiler's front end reads it: the call (or
+        comma-ok form) first assigns fresh temporaries, which stand in for its values.
+        The temporaries' assignment is the init of the first value, which is wrapped in
+        an explicit no-op conversion to carry it (and prints as one)."""
+        tmps = [self.new_temp(t, pos) for t in types]
+        st = self._multi_assign_stmt([E("name", v.type, pos, var=v) for v in tmps], rhs, pos)
+        st.decl_vars = list(tmps)
+        for v in tmps:
+            v.assigns = 0
+            v.defn_stmt = st  # type: ignore[attr-defined]
+        vals = [E("name", v.type, pos, var=v) for v in tmps]
+        vals[0].extra["init"] = [st]
+        return vals
+
+    def _n1_first(self, vals: list[E]) -> list[E]:
+        """Move the temporaries' init to the (converted) first value, wrapping it in a
+        no-op conversion when no conversion took place."""
+        first = vals[0]
+        inner = first
+        while inner.op in ("conviface", "convnop", "conv") and inner.args and inner.implicit:
+            inner = inner.args[0]
+        init = inner.extra.pop("init", None)
+        if init is None:
+            return vals
+        if first.op == "name":
+            first = E("convnop", first.type, first.pos, [first])
+        first.extra["init"] = init + list(first.extra.get("init") or [])
+        return [first] + vals[1:]
 
     def _multi_assign_stmt(self, lhs: list[E | None], rhs: E, pos: ir.Pos) -> ir.Stmt:
         op = {"indexmap": "as2mapr", "dottype": "as2dottype", "recv": "as2recv"}.get(rhs.op,
@@ -588,7 +653,10 @@ class Lowerer:
             self._note_assign(x, single=len(lhs_nodes) == 1 == len(rhs_nodes))
         if len(rhs_nodes) == 1 and len(lhs_nodes) > 1:
             rhs = self.expr(rhs_nodes[0], multi=True)
-            out.append(self._multi_assign_stmt(lhs, rhs, pos))
+            vals = self._n1_temps(rhs, self._multi_types(rhs, len(lhs)), pos)
+            vals = self._n1_first([self.assign_conv(x, le.type if le is not None else None)
+                                   for x, le in zip(vals, lhs)])
+            out.append(ir.Stmt("as2", pos, lhs=lhs, rhs=vals))
             return
         rhs = [self.assign_conv(self.expr(r), x.type if x is not None else None)
                for r, x in zip(rhs_nodes, lhs)]
@@ -602,7 +670,10 @@ class Lowerer:
             init = self._init_stmts(n)
             cond = self.expr(n.child_by_field_name("condition"))
             sign, cond = static_bool(cond)
+            fn = self.fn
+            mark0 = len(fn.closures) if fn is not None else 0
             body = self.block(n.child_by_field_name("consequence"))
+            mark1 = len(fn.closures) if fn is not None else 0
             els: list[ir.Stmt] = []
             alt = n.child_by_field_name("alternative")
             if alt is not None:
@@ -612,7 +683,14 @@ class Lowerer:
                     self.stmt(alt, els)
             if sign != 0:
                 # a statically known condition: the dead branch is dropped before escape
-                # analysis, the condition kept only for its side effects
+                # analysis, the condition kept only for its side effects; so are the
+                # function literals in it (they keep their funcN numbers)
+                if fn is not None:
+                    dead = fn.closures[mark0:mark1] if sign < 0 else fn.closures[mark1:]
+                    if dead:
+                        ids = {id(c) for c in dead}
+                        fn.closures = [c for c in fn.closures if id(c) not in ids]
+                        fn.refs = [r for r in fn.refs if id(r) not in ids]
                 flat = list(init)
                 if cond.op != "lit":
                     flat.append(ir.Stmt("expr", cond.pos, rhs=[cond]))
@@ -650,6 +728,11 @@ class Lowerer:
                 body = self.block(body_node)
                 if cond is not None and cond.op == "lit" and cond.value is False:
                     return ir.Stmt("block", self.p(n), body=init)  # only init remains
+                # the compiler (loopvar) rewrites a loop whose per-iteration variable has its
+                # address taken: the variable is declared inside the body, one loop deeper
+                moved = [v for st in init for v in st.decl_vars if v.addrtaken]
+                if moved:
+                    body.insert(0, ir.Stmt("dcl", self.p(n), decl_vars=moved))
                 return ir.Stmt("for", self.p(n), init=init, cond=cond,
                                post=post_list[0] if post_list else None, body=body, label=label)
             return self._range(n, clause, body_node, label)
@@ -659,8 +742,10 @@ class Lowerer:
         right = clause.child_by_field_name("right")
         x = self.expr(right)
         xt = x.type.underlying()
+        # ranging over a pointer to an array copies the pointer, not the array: the
+        # values are read through it (range-deref)
+        over_array = isinstance(xt, T.Array)
         if isinstance(xt, T.Pointer) and isinstance(xt.elem.underlying(), T.Array):
-            x = E("deref", xt.elem, x.pos, [x], implicit=True)
             xt = xt.elem.underlying()
         if isinstance(xt, T.Slice) or isinstance(xt, T.Array):
             kt, vt = T.INT_T, xt.elem
@@ -697,8 +782,10 @@ class Lowerer:
                         lhs.append(le)
         while len(lhs) < 2:
             lhs.append(None)
+        rng = _anon(clause, "range")
         st = ir.Stmt("range", self.p(n), lhs=lhs, rhs=[x], decl_vars=decl, label=label,
-                     extra={"array": isinstance(xt, T.Array)})
+                     extra={"array": over_array,
+                            "note_pos": self.p(rng) if rng is not None else self.p(n)})
         for v in decl:
             v.defn_stmt = st  # type: ignore[attr-defined]
         st.body = self.block(body_node)
@@ -993,7 +1080,8 @@ class Lowerer:
         call = self.expr(callnode, allow_void=True)
         if call.op == "paren":
             call = call.args[0]
-        if call.op not in ("call", "callinter") and not call.op.startswith("b_"):
+        if call.op not in ("call", "callinter") and not call.op.startswith("b_") and \
+                call.op not in _WRAPPED_BUILTINS:
             out.append(ir.Stmt(kind, pos, rhs=[call]))
             return
         fun = call.value if call.op == "call" else None
@@ -1007,7 +1095,7 @@ class Lowerer:
         tmps: list[ir.Var] = []
         rhs: list[E] = []
 
-        def visit(e: E) -> E:
+        def visit(e: E, want: T.Type | None = None) -> E:
             if e.op in ("lit", "nil", "methexpr", "new"):
                 return e
             if e.op == "name" and e.var is not None and e.var.cls == ir.FUNC:
@@ -1017,7 +1105,11 @@ class Lowerer:
                 return e
             if e.op == "unknownfunc":
                 return e
-            v = self.new_temp(e.type, e.pos)
+            # a temporary takes its operand's position, unless that is a name (whose
+            # position is its declaration's): then the statement's
+            # (a name converted to another type, say a channel direction, is a conversion)
+            named = e.op == "name" and (want is None or T.identical(e.type, want))
+            v = self.new_temp(e.type, pos if named else e.pos)
             v.assigns = 0
             v.defn = e
             tmps.append(v)
@@ -1026,7 +1118,13 @@ class Lowerer:
 
         if call.op == "call":
             call.value = visit(call.value)
-            call.args = [visit(a) for a in call.args]
+            fsig = call.value.type.underlying() if call.value is not None else None
+            ptypes: list[T.Type | None] = [None] * len(call.args)
+            if isinstance(fsig, T.Signature):
+                ps = list(fsig.params)
+                for i in range(min(len(ps), len(call.args))):
+                    ptypes[i] = ps[i].type
+            call.args = [visit(a, t) for a, t in zip(call.args, ptypes)]
         elif call.op == "callinter":
             recv = call.value.args[0]
             call.value.args[0] = visit(recv)
@@ -1034,9 +1132,9 @@ class Lowerer:
         else:
             call.args = [visit(a) for a in call.args]
         if tmps:
-            st = ir.Stmt("as2" if len(tmps) > 1 else "as", pos,
+            st = ir.Stmt("as2", pos,
                          lhs=[E("name", v.type, v.pos, var=v) for v in tmps], rhs=rhs,
-                         decl_vars=list(tmps))
+                         decl_vars=list(tmps), extra={"define": False})
             for v in tmps:
                 v.defn_stmt = st  # type: ignore[attr-defined]
             out.append(st)
@@ -1132,7 +1230,7 @@ class Lowerer:
                 (low or self)._global_type(obj)
             if obj.cls in (ir.LOCAL, ir.PARAM, ir.RESULT) and obj.fn is not self.fn \
                     and self.fn is not None:
-                self._capture(obj)
+                self._capture(obj, pos)
             if obj.cls == ir.FUNC and obj.func is not None:
                 owner = getattr(obj.func, "owner_res", None)
                 if owner is not None:
@@ -1159,11 +1257,13 @@ class Lowerer:
             return E("unknown", T.INVALID, pos, value=obj)
         raise Unsupported(n, f"undefined: {name}")
 
-    def _capture(self, v: ir.Var) -> None:
+    def _capture(self, v: ir.Var, pos: ir.Pos | None = None) -> None:
         f = self.fn
         while f is not None and f is not v.fn:
             if v not in f.closure_vars:
                 f.closure_vars.append(v)
+                if pos is not None:
+                    f.capture_pos[id(v)] = pos
             f = f.parent
 
     def _x_int_literal(self, n: Node) -> E:
@@ -1430,12 +1530,13 @@ class Lowerer:
                 return self.convert_const(e, t)
             e.type = t
             return e
-        if T.is_interface(t) and not T.is_interface(e.type) and e.type is not T.INVALID:
+        if T.is_interface(t) and e.type is not T.INVALID and not (
+                T.is_interface(e.type) and T.identical(e.type, t)):
             return self.to_iface(e, t, implicit=True)
         return e
 
     def to_iface(self, e: E, t: T.Type, implicit: bool, pos: ir.Pos | None = None) -> E:
-        if T.is_interface(e.type):
+        if T.is_interface(e.type) and (T.identical(e.type, t) or e.type is T.INVALID):
             return e
         p = pos or e.extra.get("syn", e.pos)
         return E("conviface", t, p, [e], implicit=implicit)
@@ -1526,15 +1627,17 @@ class Lowerer:
         top = outer
         while top is not None and top.parent is not None:
             top = top.parent
-        key = id(top)
+        # numbered per enclosing function: F.func1, F.func2; inside a literal F.func1.1
+        key = id(outer)
         self.funclit_counter[key] = self.funclit_counter.get(key, 0) + 1
         base = outer.name if outer is not None else "glob."
+        sep = ".func" if outer is None or outer.parent is None else "."
         fi_scope = self.scope
         params, variadic = self.res.param_list(n.child_by_field_name("parameters"), fi_scope,
                                                self.file)
         results = self.res.result_list(n.child_by_field_name("result"), fi_scope, self.file)
         sig = T.Signature(params, results, variadic)
-        fn = ir.Func(f"{base}.func{self.funclit_counter[key]}", sig, self.p(n), parent=outer)
+        fn = ir.Func(f"{base}{sep}{self.funclit_counter[key]}", sig, self.p(n), parent=outer)
         if outer is not None:
             outer.closures.append(fn)
             outer.refs.append(fn)
@@ -1631,10 +1734,10 @@ class Lowerer:
                                                   and recv.type.methods)
         if ptr_recv and not is_ptr:
             self._mark_addr(recv)
-            return E("addr", T.Pointer(recv.type), recv.pos, [recv], implicit=True,
+            return E("addr", T.Pointer(recv.type), pos, [recv], implicit=True,
                      extra={"syn": recv.extra.get("syn")})
         if not ptr_recv and is_ptr:
-            return E("deref", recv.type.underlying().elem, recv.pos, [recv],  # type: ignore
+            return E("deref", recv.type.underlying().elem, pos, [recv],  # type: ignore
                      implicit=True, extra={"syn": recv.extra.get("syn")})
         return recv
 
@@ -1662,7 +1765,7 @@ class Lowerer:
             return E("indexmap", u.elem, pos, [x, i])
         i = self.assign_conv(raw_i, T.INT_T)
         if isinstance(u, T.Pointer) and isinstance(u.elem.underlying(), T.Array):
-            x = E("deref", u.elem, x.pos, [x], implicit=True, extra={"syn": x.extra.get("syn")})
+            x = E("deref", u.elem, pos, [x], implicit=True, extra={"syn": x.extra.get("syn")})
             u = u.elem.underlying()
         if isinstance(u, T.Array):
             e = E("index", u.elem, pos, [x, i])
@@ -1688,7 +1791,7 @@ class Lowerer:
         three = n.child_by_field_name("capacity") is not None
         if isinstance(u, T.Array):
             self._mark_addr(x)
-            x = E("addr", T.Pointer(x.type), x.pos, [x], implicit=True,
+            x = E("addr", T.Pointer(x.type), pos, [x], implicit=True,
                   extra={"syn": x.extra.get("syn")})
             t: T.Type = T.Slice(u.elem)
         elif isinstance(u, T.Pointer) and isinstance(u.elem.underlying(), T.Array):
@@ -1943,8 +2046,8 @@ class Lowerer:
             if recv.op in ("call", "callinter"):
                 # evaluated once, before the arguments, into a temporary
                 tmp = self.new_temp(recv.type, recv.pos)
-                st = ir.Stmt("as", recv.pos, lhs=[E("name", recv.type, recv.pos, var=tmp)],
-                             rhs=[recv], decl_vars=[tmp])
+                st = ir.Stmt("as", pos, lhs=[E("name", recv.type, recv.pos, var=tmp)],
+                             rhs=[recv], decl_vars=[tmp], extra={"define": False})
                 tmp.defn = recv
                 tmp.defn_stmt = st  # type: ignore[attr-defined]
                 init.append(st)
@@ -2005,6 +2108,13 @@ class Lowerer:
             first = out[0]
             if first.op == "slicelit" and first.implicit and first.args:
                 first = first.args[0]
+            if first.op == "name":
+                wrapped = E("convnop", first.type, first.pos, [first])
+                if out[0] is first:
+                    out[0] = wrapped
+                else:
+                    out[0].args[0] = wrapped
+                first = wrapped
             first.extra["init"] = multi_init + list(first.extra.get("init") or [])
         return out
 
@@ -2020,12 +2130,14 @@ class Lowerer:
             e.extra["syn"] = pos
             return e
         if x.op == "nil":
-            return E("nil", t, pos)
+            # an explicit T(nil) stays a conversion: it prints as `T(nil)` / `(T)(nil)`
+            # and, unlike a plain nil, is a value an interface conversion boxes
+            return E("convnop", t, pos, [E("nil", t, pos)], extra={"syn": pos})
         xpos = x.extra.get("syn", x.pos)
         if T.is_interface(t):
             if T.is_untyped(x.type):
                 x = self.assign_conv(x, None)
-            if T.is_interface(x.type):
+            if T.is_interface(x.type) and T.identical(x.type, t):
                 return E("convnop", t, xpos, [x], extra={"syn": pos})
             return E("conviface", t, xpos, [x], extra={"syn": pos})
         if T.is_string(t) and T.is_byte_slice(x.type):
@@ -2140,7 +2252,7 @@ class Lowerer:
                      decl_vars=[tmp])
         tmp.defn_stmt = st  # type: ignore[attr-defined]
         return E("addr", T.Pointer(v.type), pos, [E("name", v.type, pos, var=tmp)],
-                 implicit=True, extra={"init": [st]})
+                 extra={"init": [st]})
 
     def _is_type_expr(self, n: Node) -> bool:
         if n.type in ("identifier", "type_identifier"):
@@ -2160,17 +2272,35 @@ _TYPE_NODES = {"type_identifier", "pointer_type", "slice_type", "array_type", "m
 
 
 def terminates(st: ir.Stmt) -> bool:
-    """Does a (lowered) statement end normal control flow? (the front end's rule)"""
-    if st.op in ("return", "goto"):
-        return True
-    if st.op == "expr":
-        return bool(st.rhs) and st.rhs[0].op == "panic"
-    if st.op == "if":
-        return bool(st.body) and terminates(st.body[-1]) and bool(st.els) and \
-            terminates(st.els[-1])
-    if st.op == "block":
-        return bool(st.body) and terminates(st.body[-1])
-    return False
+    """Does a (lowered) statement end normal control flow? (the front end's rule)
+
+    Iterative and memoized on the statement (`extra["terminates"]`): stmt_list asks it of
+    every statement, and a nest of 10,000 blocks must not cost 10,000² steps."""
+    pending: list[ir.Stmt] = [st]
+    while pending:
+        s = pending[-1]
+        if "terminates" in s.extra:
+            pending.pop()
+            continue
+        if s.op in ("return", "goto"):
+            r: bool | None = True
+        elif s.op == "expr":
+            r = bool(s.rhs) and s.rhs[0].op == "panic"
+        elif s.op in ("if", "block"):
+            if not s.body or (s.op == "if" and not s.els):
+                r = False
+            else:
+                kids = [s.body[-1]] + ([s.els[-1]] if s.op == "if" else [])
+                todo = [k for k in kids if "terminates" not in k.extra]
+                if todo:
+                    pending.extend(todo)
+                    continue
+                r = all(k.extra["terminates"] for k in kids)
+        else:
+            r = False
+        s.extra["terminates"] = r
+        pending.pop()
+    return bool(st.extra["terminates"])
 
 
 def static_bool(e: E) -> tuple[int, E]:

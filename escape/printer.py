@@ -17,6 +17,9 @@ _PREC = {"neg": 7, "plus": 7, "not": 7, "bitnot": 7, "addr": 7, "deref": 7, "rec
          "mul": 6, "div": 6, "mod": 6, "lsh": 6, "rsh": 6, "and": 6, "andnot": 6,
          "add": 5, "sub": 5, "or": 5, "xor": 5, "addstr": 5,
          "eq": 4, "ne": 4, "lt": 4, "le": 4, "gt": 4, "ge": 4, "andand": 3, "oror": 2}
+# nodes the compiler's precedence table leaves out: parenthesized wherever nested
+_NO_PREC = {"ptrlit", "addstr", "closure", "makechan", "makemap", "recover", "complex", "real",
+            "imag"}
 _SYM = {"neg": "-", "plus": "+", "not": "!", "bitnot": "^", "addr": "&", "deref": "*",
         "recv": "<-", "mul": "*", "div": "/", "mod": "%", "lsh": "<<", "rsh": ">>",
         "and": "&", "andnot": "&^", "add": "+", "sub": "-", "or": "|", "xor": "^",
@@ -73,7 +76,7 @@ class Printer:
         if e.text is not None:
             return e.text
         op = e.op
-        nprec = _PREC.get(op, 8)
+        nprec = 0 if op in _NO_PREC else _PREC.get(op, 8)
         if op == "type" and isinstance(e.type, T.Pointer):
             nprec = 7
         if prec > nprec:
@@ -139,6 +142,10 @@ class Printer:
             return f"{op}({self.expr(a[0])}, {self.expr(a[1])})"
         if op in ("append", "delete", "min", "max", "recover", "print", "println"):
             inner = ", ".join(self.expr(x) for x in a)
+            if op == "append" and a and a[0].op == "nil":
+                # the front end converts a nil slice operand explicitly
+                inner = ", ".join([f"({self.type(a[0].type)})(nil)"]
+                                  + [self.expr(x) for x in a[1:]])
             return f"{op}({inner}{'...' if e.ddd else ''})"
         if op in ("call", "callinter"):
             if e.extra.get("unknown"):

