@@ -212,3 +212,11 @@ def test_cache_is_used_and_invalidated_by_edits(tmp_path):
     nocache = subprocess.run([sys.executable, "-m", "escape", "check", "--no-cache", "./..."],
                              cwd=tree, env=env, capture_output=True, text=True, timeout=300)
     assert "planted" not in nocache.stdout
+
+
+def test_explain_prints_the_compilers_m2_output():
+    for name in ("basic_ptr", "x_explain_closures", "w_why_typical"):
+        d = ROOT / "fixtures" / name
+        p = run("check", "-l", "--explain", ".", cwd=d)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout == (d / "expected-m2.txt").read_text(), name
