@@ -35,7 +35,9 @@ GCASSERT_OTHER = ("gcassert:inline", "gcassert:bce")
 LEAK_KINDS = ("leaking_param", "leaking_param_content", "leaking_param_to_result")
 HEAP_LEAK_KINDS = ("leaking_param", "leaking_param_content")
 
-_DIRECTIVE = re.compile(rb"^//\s*([A-Za-z_-]+)\s*:\s*([A-Za-z_-]*)(.*)$", re.S)
+# Directives are written as Go writes them (`//go:noinline`): no space after the slashes
+# or around the colon, and a name. `// escape: ...` in prose is not a directive.
+_DIRECTIVE = re.compile(rb"^//([A-Za-z][A-Za-z_-]*):([A-Za-z][A-Za-z_-]*)(\s.*)?$", re.S)
 
 BASELINE_VERSION = 1
 
@@ -113,7 +115,7 @@ def scan_annotations(display: str, src: bytes) -> Annotations:
         if not m:
             continue
         ns, name, rest = (m.group(1).decode(), m.group(2).decode(),
-                          m.group(3).decode("utf-8", "replace").strip())
+                          (m.group(3) or b"").decode("utf-8", "replace").strip())
         full = f"{ns}:{name}"
         row, col = c.start_point.row, c.start_point.column + 1
         if full not in KNOWN:

@@ -53,8 +53,12 @@ def test_misspelt_and_malformed_annotations_are_errors_with_a_suggestion():
     ]
 
 
-def test_annotations_in_strings_are_not_annotations():
+def test_strings_and_prose_are_not_annotations():
     assert not scan('package main\n\nvar s = "//escape:stak"\n').diagnostics
+    prose = scan("package main\n\n// escape: the CSS escape grammar\n"
+                 "// escape ::= unicode | '\\\\' [#x20-#x7E]\n//escape: nothing named\n"
+                 "func f() {}\n")
+    assert not prose.items and not prose.diagnostics
 
 
 def _d(line: int, kind: str, msg: str, col: int = 2) -> Decision:
