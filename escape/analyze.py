@@ -133,6 +133,9 @@ class PackageAnalysis:
                       + literal_iface_wrappers(self.printer, funcs)
                       + method_value_wrappers(self.res, self.printer, funcs)):
                 self.analyze_batch([w])
+            from .eqfuncs import eq_functions
+            for w in eq_functions(self.res, funcs, low.static_values):
+                self.analyze_batch([w])
         for fn in _with_closures(funcs):
             self.bounds_checks(fn)
         return self.messages

@@ -327,9 +327,11 @@ class Walker:
         elif op == "range":
             tmp = self.b.new_loc(None, self.fn, self.depth, True)
             self.expr(Hole(tmp), s.rhs[0])
-            self.depth += 1
+            # variables the range statement still declares (none of them escapes an
+            # iteration) are declared outside the loop, as the compiler does
             for v in s.decl_vars:
                 self.dcl(v)
+            self.depth += 1
             ks = [self.addr(x) for x in s.lhs]
             # per-iteration variables of pointer-free type are copies (Go 1.22 loopvar)
             val = s.lhs[1] if len(s.lhs) > 1 else None
@@ -689,6 +691,9 @@ class Walker:
             self.discard(a[0])
         elif op == "clear":
             argument(Hole(self.b.mutator), a[0])
+        elif op == "unsafeadd":
+            argument(ks[0] if ks else self.discard_hole(), a[0])
+            self.discard(a[1])
 
     def merged_tag_hole(self, ks: list[Hole] | None, fns: list[ir.Func], i: int) -> Hole:
         if not fns:
@@ -729,7 +734,8 @@ class Walker:
 _BINARY = {"add", "sub", "mul", "div", "mod", "lsh", "rsh", "and", "or", "xor", "andnot",
            "eq", "ne", "lt", "le", "gt", "ge", "andand", "oror"}
 _BUILTIN_CALLS = {"append", "copy", "panic", "complex", "delete", "print", "println",
-                  "recover", "min", "max", "len", "cap", "real", "imag", "close", "clear"}
+                  "recover", "min", "max", "len", "cap", "real", "imag", "close", "clear",
+                  "unsafeadd"}
 
 
 def std_tags(fn: ir.Func) -> list[Leaks] | None:

@@ -65,6 +65,8 @@ class Lowerer:
         self.pending_decls = 0
         res.eval_const = self._eval_const_node
         self.unsupported: list[tuple[ir.Pos, str, ir.Func | None]] = []
+        # values of statically initialized globals (no code, but their types still count)
+        self.static_values: list[E] = []
 
     # ============================================================ package
 
@@ -156,6 +158,7 @@ class Lowerer:
                         e = self.assign_conv(e, gv.type)
                     if self._static_init(e):
                         # statically initialized: no code in init; literals become roots
+                        self.static_values.append(e)
                         for c in init.closures[nclos:]:
                             c.parent = None
                             self.static_closures.append(c)
@@ -218,6 +221,7 @@ class Lowerer:
             return
         try:
             fn.body = self.block(body)
+            _per_iteration_copies(fn)
         except Unsupported as u:
             self._report_unsupported(u)
             fn.body = []
@@ -816,8 +820,9 @@ class Lowerer:
         outer = self.fn
         assert outer is not None
         pos = self.p(n)
+        # the rewrite numbers its variables per function literal or declaration
         top = outer
-        while top.parent is not None:
+        while top.parent is not None and getattr(top, "is_range_body", False):
             top = top.parent
         # a return inside the body leaves through #next (and #rvN for the results)
         enclosing = self.rangefunc_stack[-1] if self.rangefunc_stack and \
@@ -844,8 +849,8 @@ class Lowerer:
             params.append(T.Param(text(nm) if nm is not None else None, p.type,
                                   self.p(nm) if nm is not None else None))
         sig = T.Signature(params, [T.Param(None, T.BOOL_T)])
-        self.funclit_counter[id(top)] = self.funclit_counter.get(id(top), 0) + 1
         fn = ir.Func(f"{outer.name}-range{top.rangefunc_count}", sig, pos, parent=outer)
+        fn.is_range_body = True  # type: ignore[attr-defined]
         outer.closures.append(fn)
         outer.refs.append(fn)
         saved = (self.fn, self.scope)
@@ -855,7 +860,7 @@ class Lowerer:
             self._declare_params(fn, n, self.scope)
             for v in fn.params:
                 v.loopvar = True  # type: ignore[attr-defined]
-            self._capture(state)
+            self._capture(state, (0, 0, ""))  # the rewrite's references have no position
             mark = ir.Stmt("as", pos, lhs=[E("name", T.INT_T, pos, var=state)],
                            rhs=[E("lit", T.INT_T, pos, value=1)])
             state.assigns += 1
@@ -872,13 +877,34 @@ class Lowerer:
         init = ir.Stmt("as", pos, lhs=[E("name", T.INT_T, pos, var=state)],
                        rhs=[E("lit", T.INT_T, pos, value=1)], decl_vars=[state])
         state.defn_stmt = init  # type: ignore[attr-defined]
+        # the body is bound to `#yieldN` and that variable passed
+        # (numbered as loops complete, inner loops first; #stateN as loops begin)
+        top.yield_count = getattr(top, "yield_count", 0) + 1  # type: ignore[attr-defined]
+        yv = ir.Var(f"#yield{top.yield_count}", sig, pos,  # type: ignore
+                    ir.LOCAL, fn=outer)
+        outer.dcl.append(yv)
+        bind = ir.Stmt("as", pos, lhs=[E("name", sig, pos, var=yv)], rhs=[clo],
+                       decl_vars=[yv])
+        yv.defn = clo
+        yv.defn_stmt = bind  # type: ignore[attr-defined]
         callee = None
         if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC:
             callee = x.var.func
         elif x.op == "closure":
             callee = x.func
-        call = E("call", T.Tuple([]), pos, [clo], value=x, func=callee)
-        stmts = [init, ir.Stmt("expr", pos, rhs=[call])]
+        stmts = [init, bind]
+        if x.op in ("call", "callinter"):
+            # a sequence a call returns is kept in a temporary, then called
+            tmp = self.new_temp(x.type, x.pos)
+            st = ir.Stmt("as", pos, lhs=[E("name", x.type, x.pos, var=tmp)], rhs=[x],
+                         decl_vars=[tmp], extra={"define": False})
+            tmp.defn = x
+            tmp.defn_stmt = st  # type: ignore[attr-defined]
+            stmts.append(st)
+            x = E("name", x.type, x.pos, var=tmp)
+        call = E("call", T.Tuple([]), pos, [E("name", sig, pos, var=yv)], value=x,
+                 func=callee)
+        stmts.append(ir.Stmt("expr", pos, rhs=[call]))
         if returns and next_var is not None:
             check = E("lt", T.BOOL_T, pos, [E("name", T.INT_T, pos, var=next_var),
                                              E("lit", T.INT_T, pos, value=0)])
@@ -1059,13 +1085,13 @@ class Lowerer:
         if exprs_n:
             lhs = []
             for r in target.results:
-                self._capture(r)
+                self._capture(r, pos)
                 r.assigns += 1
                 lhs.append(E("name", r.type, r.pos, var=r))
             rhs = [self.assign_conv(self.expr(e), r.type)
                    for e, r in zip(exprs_n, target.results)]
             out.append(ir.Stmt("as" if len(lhs) == 1 else "as2", pos, lhs=lhs, rhs=rhs))
-        self._capture(nxt)
+        self._capture(nxt, pos)
         nxt.assigns += 1
         out.append(ir.Stmt("as", pos, lhs=[E("name", T.INT_T, pos, var=nxt)],
                            rhs=[E("lit", T.INT_T, pos, value=-1)]))
@@ -1641,14 +1667,17 @@ class Lowerer:
         if outer is not None:
             outer.closures.append(fn)
             outer.refs.append(fn)
-        saved = (self.fn, self.scope)
+        saved = (self.fn, self.scope, self.pending_decls)
         self.fn = fn
         self.scope = Scope(fi_scope, fn)
+        # the enclosing statement's pending names are the outer function's declarations
+        self.pending_decls = 0
         try:
             self._declare_params(fn, n, self.scope)
             fn.body = self.block(n.child_by_field_name("body"))
+            _per_iteration_copies(fn)
         finally:
-            self.fn, self.scope = saved
+            self.fn, self.scope, self.pending_decls = saved
         e = E("closure", sig, self.p(n), func=fn)
         fn.closure_expr = e
         return e
@@ -2019,6 +2048,16 @@ class Lowerer:
         sig = f.type.underlying()
         if not isinstance(sig, T.Signature):
             raise Unsupported(n, f"call of non-function {f.type}")
+        init: list[ir.Stmt] = []
+        if f.op in ("call", "callinter"):
+            # a function value that a call returns is kept in a temporary, then called
+            tmp = self.new_temp(f.type, f.pos)
+            st = ir.Stmt("as", pos, lhs=[E("name", f.type, f.pos, var=tmp)], rhs=[f],
+                         decl_vars=[tmp], extra={"define": False})
+            tmp.defn = f
+            tmp.defn_stmt = st  # type: ignore[attr-defined]
+            init.append(st)
+            f = E("name", f.type, f.pos, var=tmp)
         args = self.call_args(sig, arg_nodes, pos, ddd)
         callee = None
         if f.op == "name" and f.var is not None and f.var.cls == ir.FUNC:
@@ -2029,7 +2068,7 @@ class Lowerer:
             callee = f.func
         # once variadic arguments are packed, the call is a `...` call
         return E("call", self._result_type(sig), pos, args, value=f, func=callee,
-                 ddd=ddd or sig.variadic)
+                 ddd=ddd or sig.variadic, extra={"init": init} if init else {})
 
     def _result_type(self, sig: T.Signature) -> T.Type:
         if len(sig.results) == 1:
@@ -2389,3 +2428,74 @@ def _unescape(raw: bytes, rune: bool = False) -> bytes:
     if rune and value is not None and raw[:1] == b"\\":
         res.rune_value = value
     return res
+
+
+# ---------------------------------------------------------------- Go 1.22 loop variables
+
+def _escaping_ref(v: ir.Var, stmts: list[ir.Stmt]) -> bool:
+    """Does the loop body take v's address or capture v in a closure (outside a return
+    statement, whose values leave every loop anyway)?"""
+    for s in stmts:
+        if s.op == "return":
+            continue
+        exprs: list[E] = [*(x for x in s.lhs if x is not None), *s.rhs]
+        if s.cond is not None:
+            exprs.append(s.cond)
+        for c in s.cases:
+            exprs += c.exprs
+        for e in ir.iter_exprs([ir.Stmt("expr", s.pos, rhs=exprs)]):
+            if e.op == "closure" and e.func is not None and v in e.func.closure_vars:
+                return True
+            if e.op == "addr" and e.args:
+                x = e.args[0]
+                while x.op in ("dot", "index") and x.args and (
+                        x.op == "dot" or isinstance(x.args[0].type.underlying(), T.Array)):
+                    x = x.args[0]
+                if x.op == "name" and x.var is v:
+                    return True
+        kids = [*s.init, *s.body, *s.els]
+        if s.post is not None:
+            kids.append(s.post)
+        for c in s.cases:
+            kids += c.body
+            if c.comm is not None:
+                kids.append(c.comm)
+        if _escaping_ref(v, kids):
+            return True
+    return False
+
+
+def _per_iteration_copies(fn: ir.Func) -> None:
+    """The compiler's rewrite of `for k, v := range x` when the body lets k or v escape
+    its iteration (address taken, captured by a closure): the loop assigns a temporary,
+    and the body starts with `v := temp`. Inner loops first, key before value."""
+
+    def visit(stmts: list[ir.Stmt]) -> None:
+        for s in stmts:
+            visit(s.init)
+            visit(s.body)
+            visit(s.els)
+            for c in s.cases:
+                visit(c.body)
+            if s.op != "range" or not s.decl_vars:
+                continue
+            for i, x in enumerate(s.lhs):
+                v = x.var if x is not None and x.op == "name" else None
+                if v is None or v not in s.decl_vars or not _escaping_ref(v, s.body):
+                    continue
+                pos = s.extra.get("note_pos", s.pos)
+                n = len(fn.params) + len(fn.results) + len(fn.dcl)
+                tmp = ir.Var(f".autotmp_{n}", v.type, pos, ir.LOCAL, fn=fn)
+                tmp.is_temp = True  # type: ignore[attr-defined]
+                tmp.loopvar = True  # type: ignore[attr-defined]
+                tmp.defn_stmt = s  # type: ignore[attr-defined]
+                fn.dcl.append(tmp)
+                s.lhs[i] = E("name", v.type, x.pos, var=tmp)  # type: ignore[union-attr]
+                s.decl_vars.remove(v)
+                copy = ir.Stmt("as", pos, lhs=[E("name", v.type, v.pos, var=v)],
+                               rhs=[E("name", v.type, pos, var=tmp)], decl_vars=[v])
+                # v keeps the range statement as its definition: the copy counts as an
+                # assignment, as every iteration's does
+                s.body.insert(0, copy)
+
+    visit(fn.body or [])

@@ -18,40 +18,17 @@ from escape.explain import GOROOT_MARK, group_blocks
 
 M2 = "expected-m2.txt"
 
-_EQ = "the compiler's generated equality functions (.eq.T) are not modelled"
 _STD_GENERIC = ("generic standard-library code instantiated in the package (atomic.Pointer "
                 "methods for os types, slices/maps functions) is not modelled")
-_RANGEFUNC = "range-over-function bodies: #yield temporaries and #state capture positions"
 
 # Fixtures whose explanations do not match yet. strict=True: the day one of them starts
 # to match, the test fails until the entry is removed.
 KNOWN_GAPS = {
-    "b_real_interp": _EQ,
-    "b_real_workerpool": "Go 1.22 loopvar copies of range variables captured by closures",
-    "c_embedded_iface_struct": _EQ,
-    "c_method_expr_wrap": "a called function value is spilled to an early .autotmp_0",
-    "d_adventure": _EQ,
-    "d_errors_ctx": _EQ,
-    "d_ini": _EQ,
-    "d_iterators": _RANGEFUNC,
-    "d_json": _EQ,
-    "d_kvstore": _EQ,
-    "d_logger_iface": _EQ,
-    "d_matrix": _EQ,
-    "d_multi_calc": _EQ,
-    "d_multi_shop": _EQ,
-    "d_options": _EQ,
-    "d_shapes_embed": _EQ,
-    "d_sort_fsm": _EQ,
-    "d_vm": _EQ,
     "e_bufio_scanner": _STD_GENERIC,
     "e_bufio_writer": _STD_GENERIC,
     "e_bytes_buffer": _STD_GENERIC,
     "e_cli_flags": _STD_GENERIC,
-    "e_container_heap": _EQ,
     "e_errorf_wrap": _STD_GENERIC,
-    "e_errors_as": _EQ,
-    "e_errors_join": _EQ,
     "e_fmt_verbs": _STD_GENERIC,
     "e_io_copy": _STD_GENERIC,
     "e_json_structs": _STD_GENERIC,
@@ -60,13 +37,9 @@ KNOWN_GAPS = {
     "e_once_lazy": _STD_GENERIC,
     "e_os_env_args": _STD_GENERIC,
     "e_slices_pkg": _STD_GENERIC,
-    "e_stringer": _EQ,
     "e_tabwriter": _STD_GENERIC,
-    "g_bank": _EQ,
     "g_flag_cli": _STD_GENERIC,
     "g_opaque_generic_field": _STD_GENERIC,
-    "g_pubsub": "a go/defer temporary inside a closure is numbered differently",
-    "g_rangefunc": _RANGEFUNC,
     "g_template": _STD_GENERIC,
 }
 
