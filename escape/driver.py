@@ -176,7 +176,9 @@ def run_check(paths: list[str], tags: list[str] | None = None, explain: bool = F
                     continue
         todo.append((len(reports) - 1, key, sources))
     jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
-    if jobs > 1 and len(todo) > 1:
+    if not todo:  # everything came from the cache: the analysis is not even imported
+        done = []
+    elif jobs > 1 and len(todo) > 1:
         done = _in_workers([(reports[i], src, explain) for i, _, src in todo], jobs)
     else:
         from .importer import StdImporter

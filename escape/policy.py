@@ -92,8 +92,25 @@ class Annotations:
 # Scanning
 
 
+_DIRECTIVE_ANYWHERE = re.compile(rb"//([A-Za-z][A-Za-z_-]*):[A-Za-z]")
+
+
+def _namespace_is_ours(ns: str) -> bool:
+    """`escape`, `gcassert`, or a misspelling of one of them (not go:, nolint:, ...)."""
+    return bool(difflib.get_close_matches(ns.lower(), ["escape", "gcassert"], n=1,
+                                          cutoff=0.75))
+
+
 def _mentions_directive(src: bytes) -> bool:
-    return b"escape" in src or b"gcassert" in src or b"escap" in src
+    """Whether a file may hold an annotation: only then is it parsed."""
+    seen: set[bytes] = set()
+    for m in _DIRECTIVE_ANYWHERE.finditer(src):
+        ns = m.group(1)
+        if ns not in seen:
+            seen.add(ns)
+            if _namespace_is_ours(ns.decode()):
+                return True
+    return False
 
 
 def scan_annotations(display: str, src: bytes) -> Annotations:
@@ -124,9 +141,7 @@ def scan_annotations(display: str, src: bytes) -> Annotations:
                     display, row + 1, col, f"//{full} is not checked by escape "
                     f"(only //{GCASSERT_NOESCAPE} is)", "warning"))
                 continue
-            close = difflib.get_close_matches(ns.lower(), ["escape", "gcassert"], n=1,
-                                              cutoff=0.75)
-            if not close:
+            if not _namespace_is_ours(ns):
                 continue  # someone else's directive (//go:, //nolint:, //lint:, ...)
             guess = difflib.get_close_matches(full.lower(), KNOWN, n=1, cutoff=0.5)
             hint = f" (did you mean //{guess[0]}?)" if guess else \
