@@ -85,14 +85,7 @@ def _iter_stmts(stmts: list[ir.Stmt]):  # type: ignore[no-untyped-def]
     while stack:
         s = stack.pop()
         yield s
-        kids = [*s.init, *s.body, *s.els]
-        if s.post is not None:
-            kids.append(s.post)
-        for c in s.cases:
-            kids += c.body
-            if c.comm is not None:
-                kids.append(c.comm)
-        stack.extend(reversed(kids))
+        stack.extend(reversed(ir.stmt_children(s)))
 
 
 class _Writer:
@@ -383,6 +376,19 @@ def _trim_skip(sig: str) -> str:
 
 # ---------------------------------------------------------------- function bodies
 
+def _generated_func(name: str, params: list[tuple[str, T.Type]],
+               result: tuple[str | None, T.Type]) -> ir.Func:
+    """An empty compiler-generated function with named parameters and one result
+    (an unnamed result is `~r0`)."""
+    fsig = T.Signature([T.Param(n, t) for n, t in params], [T.Param(result[0], result[1])])
+    fn = ir.Func(name, fsig, AUTO)
+    fn.is_wrapper = True
+    fn.params = [ir.Var(n, t, AUTO, ir.PARAM, fn=fn, index=i)
+                 for i, (n, t) in enumerate(params)]
+    fn.results = [ir.Var(result[0] or "~r0", result[1], AUTO, ir.RESULT, fn=fn, index=0)]
+    return fn
+
+
 class _Builder:
     def __init__(self) -> None:
         self.funcs: dict[str, ir.Func] = {}
@@ -391,17 +397,10 @@ class _Builder:
     def func(self, sig: str) -> ir.Func:
         if sig in self.funcs:
             return self.funcs[sig]
-        fsig = T.Signature([T.Param("p", _UNSAFE_PTR), T.Param("q", _UNSAFE_PTR)],
-                           [T.Param("r", T.BOOL_T)])
-        fn = ir.Func(".eq." + sig, fsig, AUTO)
-        fn.is_wrapper = True
+        fn = _generated_func(".eq." + sig, [("p", _UNSAFE_PTR), ("q", _UNSAFE_PTR)],
+                        ("r", T.BOOL_T))
         self.funcs[sig] = fn
-        p = ir.Var("p", _UNSAFE_PTR, AUTO, ir.PARAM, fn=fn, index=0)
-        q = ir.Var("q", _UNSAFE_PTR, AUTO, ir.PARAM, fn=fn, index=1)
-        r = ir.Var("r", T.BOOL_T, AUTO, ir.RESULT, fn=fn, index=0)
-        fn.params = [p, q]
-        fn.results = [r]
-        fn.body = self.body(fn, sig, p, q)
+        fn.body = self.body(fn, sig, *fn.params)
         self.order.append(fn)
         return fn
 
@@ -499,17 +498,10 @@ class _HashBuilder:
     def func(self, sig: str) -> ir.Func:
         if sig in self.funcs:
             return self.funcs[sig]
-        fsig = T.Signature([T.Param("p", _UNSAFE_PTR), T.Param("h", T.UINTPTR_T)],
-                           [T.Param(None, T.UINTPTR_T)])
-        fn = ir.Func(".hash." + sig, fsig, AUTO)
-        fn.is_wrapper = True
+        fn = _generated_func(".hash." + sig, [("p", _UNSAFE_PTR), ("h", T.UINTPTR_T)],
+                        (None, T.UINTPTR_T))
         self.funcs[sig] = fn
-        p = ir.Var("p", _UNSAFE_PTR, AUTO, ir.PARAM, fn=fn, index=0)
-        h = ir.Var("h", T.UINTPTR_T, AUTO, ir.PARAM, fn=fn, index=1)
-        r = ir.Var("~r0", T.UINTPTR_T, AUTO, ir.RESULT, fn=fn, index=0)
-        fn.params = [p, h]
-        fn.results = [r]
-        fn.body = self.body(fn, sig, p, h)
+        fn.body = self.body(fn, sig, *fn.params)
         self.order.append(fn)
         return fn
 

@@ -144,3 +144,16 @@ def iter_exprs(stmts: list[Stmt]):  # type: ignore[no-untyped-def]
                 kids2 += c.body
             kids2 += x.els
             stack.extend(reversed(kids2))
+
+
+def stmt_children(s: Stmt) -> list[Stmt]:
+    """The statements directly inside a statement: init, body, else, post, case bodies and
+    select communications, in source order."""
+    kids = [*s.init, *s.body, *s.els]
+    if s.post is not None:
+        kids.append(s.post)
+    for c in s.cases:
+        kids += c.body
+        if c.comm is not None:
+            kids.append(c.comm)
+    return kids

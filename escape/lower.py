@@ -2453,13 +2453,7 @@ def _escaping_ref(v: ir.Var, stmts: list[ir.Stmt]) -> bool:
                     x = x.args[0]
                 if x.op == "name" and x.var is v:
                     return True
-        kids = [*s.init, *s.body, *s.els]
-        if s.post is not None:
-            kids.append(s.post)
-        for c in s.cases:
-            kids += c.body
-            if c.comm is not None:
-                kids.append(c.comm)
+        kids = ir.stmt_children(s)
         if _escaping_ref(v, kids):
             return True
     return False
