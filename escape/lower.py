@@ -343,6 +343,15 @@ class Lowerer:
             self.pending_decls -= 1
         return v
 
+    def temp_of(self, x: E, pos: ir.Pos) -> tuple[ir.Stmt, E]:
+        """Evaluate `x` once into a new temporary: the assignment and the temporary's name."""
+        tmp = self.new_temp(x.type, x.pos)
+        st = ir.Stmt("as", pos, lhs=[E("name", x.type, x.pos, var=tmp)], rhs=[x],
+                     decl_vars=[tmp], extra={"define": False})
+        tmp.defn = x
+        tmp.defn_stmt = st  # type: ignore[attr-defined]
+        return st, E("name", x.type, x.pos, var=tmp)
+
     def new_temp(self, t: T.Type, pos: ir.Pos) -> ir.Var:
         assert self.fn is not None
         # the compiler names a temporary after the function's declaration count so far
@@ -895,13 +904,8 @@ class Lowerer:
         stmts = [init, bind]
         if x.op in ("call", "callinter"):
             # a sequence a call returns is kept in a temporary, then called
-            tmp = self.new_temp(x.type, x.pos)
-            st = ir.Stmt("as", pos, lhs=[E("name", x.type, x.pos, var=tmp)], rhs=[x],
-                         decl_vars=[tmp], extra={"define": False})
-            tmp.defn = x
-            tmp.defn_stmt = st  # type: ignore[attr-defined]
+            st, x = self.temp_of(x, pos)
             stmts.append(st)
-            x = E("name", x.type, x.pos, var=tmp)
         call = E("call", T.Tuple([]), pos, [E("name", sig, pos, var=yv)], value=x,
                  func=callee)
         stmts.append(ir.Stmt("expr", pos, rhs=[call]))
@@ -2051,13 +2055,8 @@ class Lowerer:
         init: list[ir.Stmt] = []
         if f.op in ("call", "callinter"):
             # a function value that a call returns is kept in a temporary, then called
-            tmp = self.new_temp(f.type, f.pos)
-            st = ir.Stmt("as", pos, lhs=[E("name", f.type, f.pos, var=tmp)], rhs=[f],
-                         decl_vars=[tmp], extra={"define": False})
-            tmp.defn = f
-            tmp.defn_stmt = st  # type: ignore[attr-defined]
+            st, f = self.temp_of(f, pos)
             init.append(st)
-            f = E("name", f.type, f.pos, var=tmp)
         args = self.call_args(sig, arg_nodes, pos, ddd)
         callee = None
         if f.op == "name" and f.var is not None and f.var.cls == ir.FUNC:
@@ -2084,13 +2083,8 @@ class Lowerer:
             init: list[ir.Stmt] = []
             if recv.op in ("call", "callinter"):
                 # evaluated once, before the arguments, into a temporary
-                tmp = self.new_temp(recv.type, recv.pos)
-                st = ir.Stmt("as", pos, lhs=[E("name", recv.type, recv.pos, var=tmp)],
-                             rhs=[recv], decl_vars=[tmp], extra={"define": False})
-                tmp.defn = recv
-                tmp.defn_stmt = st  # type: ignore[attr-defined]
+                st, recv = self.temp_of(recv, pos)
                 init.append(st)
-                recv = E("name", recv.type, recv.pos, var=tmp)
             dotinter = E("dotinter", sig, mv.pos, [recv], value=mv.value)
             return E("callinter", self._result_type(sig), pos, args, value=dotinter,
                      ddd=ddd or sig.variadic, extra={"init": init} if init else {})
