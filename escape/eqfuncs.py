@@ -389,7 +389,14 @@ def _generated_func(name: str, params: list[tuple[str, T.Type]],
     return fn
 
 
-class _Builder:
+class _Generated:
+    """One generated function per type signature, built on first request, kept in order.
+    Subclasses say the name prefix, parameters and result, and build the body."""
+
+    prefix = ""
+    params: list[tuple[str, T.Type]] = []
+    result: tuple[str | None, T.Type] = (None, T.BOOL_T)
+
     def __init__(self) -> None:
         self.funcs: dict[str, ir.Func] = {}
         self.order: list[ir.Func] = []
@@ -397,12 +404,22 @@ class _Builder:
     def func(self, sig: str) -> ir.Func:
         if sig in self.funcs:
             return self.funcs[sig]
-        fn = _generated_func(".eq." + sig, [("p", _UNSAFE_PTR), ("q", _UNSAFE_PTR)],
-                        ("r", T.BOOL_T))
+        fn = _generated_func(self.prefix + sig, self.params, self.result)
         self.funcs[sig] = fn
         fn.body = self.body(fn, sig, *fn.params)
         self.order.append(fn)
         return fn
+
+    def body(self, fn: ir.Func, sig: str, a: ir.Var, b: ir.Var) -> list[ir.Stmt]:
+        raise NotImplementedError
+
+
+class _Builder(_Generated):
+    """`.eq.SIG(p, q unsafe.Pointer) bool`: the equality function of a comparable type."""
+
+    prefix = ".eq."
+    params = [("p", _UNSAFE_PTR), ("q", _UNSAFE_PTR)]
+    result = ("r", T.BOOL_T)
 
     def body(self, fn: ir.Func, sig: str, p: ir.Var, q: ir.Var) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
@@ -487,23 +504,13 @@ class _Builder:
         return out
 
 
-class _HashBuilder:
+class _HashBuilder(_Generated):
     """`.hash.SIG(p unsafe.Pointer, h uintptr) uintptr`: the hash function of a map key
     type: `h = runtime.strhash(unsafe.Add(p, uintptr(off)), h)` and the like per piece."""
 
-    def __init__(self) -> None:
-        self.funcs: dict[str, ir.Func] = {}
-        self.order: list[ir.Func] = []
-
-    def func(self, sig: str) -> ir.Func:
-        if sig in self.funcs:
-            return self.funcs[sig]
-        fn = _generated_func(".hash." + sig, [("p", _UNSAFE_PTR), ("h", T.UINTPTR_T)],
-                        (None, T.UINTPTR_T))
-        self.funcs[sig] = fn
-        fn.body = self.body(fn, sig, *fn.params)
-        self.order.append(fn)
-        return fn
+    prefix = ".hash."
+    params = [("p", _UNSAFE_PTR), ("h", T.UINTPTR_T)]
+    result = (None, T.UINTPTR_T)
 
     def body(self, fn: ir.Func, sig: str, p: ir.Var, h: ir.Var) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
