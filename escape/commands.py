@@ -15,6 +15,7 @@ from typing import Annotated, TextIO
 import typer
 
 from . import GO_VERSION, __version__
+from .decisions import HEAP_KINDS, KINDS, LEAK_KINDS
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -48,14 +49,7 @@ class Color(str, Enum):
 
 
 # --only accepts decision kinds and two groups.
-_ONLY_GROUPS = {
-    "heap": ("moved_to_heap", "escapes"),
-    "leak": ("leaking_param", "leaking_param_content", "leaking_param_to_result"),
-}
-_KINDS = ("moved_to_heap", "escapes", "does_not_escape", "leaking_param",
-          "leaking_param_content", "leaking_param_to_result", "param_does_not_escape",
-          "zero_copy", "self_assignment", "devirtualized", "bounds_check_elided",
-          "unsafe_uintptr")
+_ONLY_GROUPS = {"heap": HEAP_KINDS, "leak": LEAK_KINDS}
 
 
 def _version(value: bool) -> None:
@@ -87,15 +81,15 @@ def _parse_only(only: list[str]) -> set[str] | None:
                 continue
             if word in _ONLY_GROUPS:
                 kinds.update(_ONLY_GROUPS[word])
-            elif word in _KINDS:
+            elif word in KINDS:
                 kinds.add(word)
             else:
                 import difflib
 
-                close = difflib.get_close_matches(word, [*_ONLY_GROUPS, *_KINDS], n=1)
+                close = difflib.get_close_matches(word, [*_ONLY_GROUPS, *KINDS], n=1)
                 hint = f" (did you mean {close[0]}?)" if close else ""
                 raise _fail(f"unknown --only value {word!r}{hint}; want heap, leak or a "
-                            f"decision kind: {', '.join(_KINDS)}")
+                            f"decision kind: {', '.join(KINDS)}")
     return kinds
 
 
@@ -176,19 +170,14 @@ def _run(paths: list[str], opts: _Options) -> int:
     pairs = []
     packages = []
     for rep in run.packages:
-        paths_by_display = {display: path for path, display in rep.files}
-        for path, display in rep.files:
-            try:
-                src = path.read_bytes()
-            except OSError:
-                continue
+        for display, src in rep.sources.items():
             found = scan_annotations(display, src)
             anns.items.extend(found.items)
             anns.diagnostics.extend(found.diagnostics)
-        pairs.extend((d, paths_by_display.get(d.file)) for d in rep.decisions)
+        pairs.extend(rep.located())
         shown = rep.decisions if opts.only is None else \
             [d for d in rep.decisions if d.kind in opts.only]
-        packages.append(ReportPackage(rep.dir, shown, rep.diagnostics, paths_by_display))
+        packages.append(ReportPackage(rep.dir, shown, rep.diagnostics, rep.paths))
     root = opts.baseline.resolve().parent if opts.baseline is not None else Path.cwd()
     policy = evaluate(pairs, anns, fail_on.value, baseline, root)
 
@@ -197,7 +186,7 @@ def _run(paths: list[str], opts: _Options) -> int:
         status = max(status, 2)
     if policy.failed and status < EXIT_VIOLATIONS:
         status = EXIT_VIOLATIONS
-    errors = list(run.load_errors) + [e for rep in run.packages for e in rep.errors]
+    errors = run.errors
     report = Report(packages, errors, policy.violations, policy.diagnostics, fail_on.value,
                     str(opts.baseline) if opts.baseline is not None else None, status)
 
@@ -329,7 +318,7 @@ def baseline_write(
     from .policy import baseline_document, baseline_entries
 
     run = run_check(paths, tags=_tag_list(tags), jobs=jobs, cache=_cache(not no_cache))
-    for e in run.load_errors + [e for rep in run.packages for e in rep.errors]:
+    for e in run.errors:
         print(e, file=sys.stderr)
     for rep in run.packages:
         for g in rep.diagnostics:
@@ -340,10 +329,7 @@ def baseline_write(
               file=sys.stderr)
         raise typer.Exit(run.status)
     root = output.resolve().parent
-    pairs = [(d, path) for rep in run.packages
-             for d, path in ((d, dict((s, p) for p, s in rep.files).get(d.file))
-                             for d in rep.decisions)]
-    entries = baseline_entries(pairs, root)
+    entries = baseline_entries([pair for rep in run.packages for pair in rep.located()], root)
     try:
         output.write_text(baseline_document(entries), encoding="utf-8")
     except OSError as e:
@@ -369,6 +355,7 @@ def why(
     """
     import re
 
+    from .driver import run_check
     from .why import describe
 
     m = re.match(r"^(.+?\.go):(\d+)(?::(\d+))?$", spec)
@@ -380,8 +367,9 @@ def why(
         raise _fail(f"{m.group(1)}: no such file")
     parent = file.parent.as_posix()
     pkg_arg = parent if parent.startswith(("/", ".")) else "./" + parent
-    run = run_check_for_why([pkg_arg], _tag_list(tags), not no_cache)
-    for e in run.load_errors + [e for rep in run.packages for e in rep.errors]:
+    run = run_check([pkg_arg], tags=_tag_list(tags), explain=True, jobs=1,
+                    cache=_cache(not no_cache))
+    for e in run.errors:
         print(e, file=sys.stderr)
     target = file.resolve()
     found = []
@@ -389,11 +377,9 @@ def why(
         for g in rep.diagnostics:
             if g.severity == "error":
                 print(g.line_text(), file=sys.stderr)
-        for d in rep.decisions:
-            path = rep.path_of(d.file)
-            if path is not None and path.resolve() == target and d.line == line \
-                    and (col is None or d.column == col):
-                found.append(d)
+        mine = {display for display, path in rep.paths.items() if path.resolve() == target}
+        found.extend(d for d in rep.decisions if d.file in mine and d.line == line
+                     and (col is None or d.column == col))
     if not found:
         where = f"{m.group(1)}:{line}" + (f":{col}" if col else "")
         print(f"escape: no decision at {where} (run `escape check` to list them)",
@@ -422,12 +408,6 @@ def why(
     sys.stdout.write("\n".join(describe(d, source_line) for d in found
                                if rank.get(d.kind, 2) == best))
     raise typer.Exit(0)
-
-
-def run_check_for_why(paths: list[str], tags: list[str], use_cache: bool):  # -> RunResult
-    from .driver import run_check
-
-    return run_check(paths, tags=tags, explain=True, jobs=1, cache=_cache(use_cache))
 
 
 @app.command()

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+# The closed vocabulary of decision kinds (the JSON schema's `kind` enum), and its groups.
+KINDS = ("moved_to_heap", "escapes", "does_not_escape", "leaking_param",
+         "leaking_param_content", "leaking_param_to_result", "param_does_not_escape",
+         "zero_copy", "self_assignment", "devirtualized", "bounds_check_elided",
+         "unsafe_uintptr")
+HEAP_KINDS = ("moved_to_heap", "escapes")
+LEAK_KINDS = ("leaking_param", "leaking_param_content", "leaking_param_to_result")
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -20,7 +28,7 @@ class Decision:
 
     @property
     def is_heap(self) -> bool:
-        return self.kind in ("moved_to_heap", "escapes")
+        return self.kind in HEAP_KINDS
 
     def compiler_line(self) -> str:
         if self.line == 0:  # compiler-made variables without a position (#next)

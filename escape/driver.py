@@ -33,12 +33,18 @@ class PackageReport:
     errors: list[str] = field(default_factory=list)  # one-line messages that are not diagnostics
     status: int = EXIT_OK
     failed: bool = False                       # the analysis refused the package (syntax)
+    # The bytes analyzed, by display path (filled by run_check, never sent to workers).
+    sources: dict[str, bytes] = field(default_factory=dict)
 
-    def path_of(self, display: str) -> Path | None:
-        for path, shown in self.files:
-            if shown == display:
-                return path
-        return None
+    @property
+    def paths(self) -> dict[str, Path]:
+        """Display path -> absolute path, for the package's files."""
+        return {display: path for path, display in self.files}
+
+    def located(self) -> list[tuple[Decision, Path | None]]:
+        """Every decision with the absolute path of its file."""
+        paths = self.paths
+        return [(d, paths.get(d.file)) for d in self.decisions]
 
 
 @dataclass
@@ -48,8 +54,9 @@ class RunResult:
     status: int
 
     @property
-    def decisions(self) -> list[Decision]:
-        return [d for p in self.packages for d in p.decisions]
+    def errors(self) -> list[str]:
+        """Loader messages, then each package's own one-line errors."""
+        return list(self.load_errors) + [e for p in self.packages for e in p.errors]
 
 
 def _display_dir(files: list[tuple[Path, str]]) -> str:
@@ -105,13 +112,6 @@ def _analyze_sources(rep: PackageReport, sources: list[tuple[Path, str, bytes]],
     return rep
 
 
-def analyze_package(files: list[tuple[Path, str]], importer: object = None,
-                    explain: bool = False) -> PackageReport:
-    """Read and analyze one package; never raises for a problem inside the package."""
-    rep = PackageReport(dir=_display_dir(files), files=list(files))
-    return _analyze_sources(rep, _read(files, rep), importer, explain)
-
-
 def _work(job: tuple[PackageReport, list[tuple[Path, str, bytes]], bool]) -> PackageReport:
     """One package in a worker process, on a thread with a deep stack as in the CLI."""
     import threading
@@ -154,12 +154,14 @@ def run_check(paths: list[str], tags: list[str] | None = None, explain: bool = F
             status = EXIT_ERROR
     options = f"tags={','.join(tag_list)};explain={int(explain)}"
     reports: list[PackageReport] = []
+    read: list[list[tuple[Path, str, bytes]]] = []
     todo: list[tuple[int, str | None, list[tuple[Path, str, bytes]]]] = []
     for pkg in pkgs:
         files = [(sf.path, sf.display) for sf in pkg.files]
         rep = PackageReport(dir=_display_dir(files), files=files)
         sources = _read(files, rep)
         reports.append(rep)
+        read.append(sources)
         key = None
         if cache is not None and rep.status == EXIT_OK:
             key = cache.key([(d, b) for _, d, b in sources], options)
@@ -191,7 +193,8 @@ def run_check(paths: list[str], tags: list[str] | None = None, explain: bool = F
                 and not rep.errors:
             cache.put(key, encode(rep.decisions, rep.diagnostics, rep.explain_lines,
                                   rep.failed))
-    for rep in reports:
+    for rep, sources in zip(reports, read):
+        rep.sources = {display: src for _, display, src in sources}
         status = max(status, rep.status)
     return RunResult(reports, errors, status)
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .decisions import Decision, Diagnostic
+from .decisions import LEAK_KINDS, Decision, Diagnostic
 
 FAIL_ON = ("annotations", "heap", "new", "never")
 
@@ -29,10 +29,11 @@ NOLEAK = "escape:noleak"
 HEAP_OK = "escape:heap-ok"
 GCASSERT_NOESCAPE = "gcassert:noescape"
 KNOWN = (STACK, NOLEAK, HEAP_OK, GCASSERT_NOESCAPE)
+# What a violation's `rule` can be: a failed assertion, or the --fail-on heap/new policy.
+POLICY_RULES = (STACK, NOLEAK, GCASSERT_NOESCAPE, "heap", "new")
 # gcassert directives escape does not check (they concern inlining and bounds checks).
 GCASSERT_OTHER = ("gcassert:inline", "gcassert:bce")
 
-LEAK_KINDS = ("leaking_param", "leaking_param_content", "leaking_param_to_result")
 HEAP_LEAK_KINDS = ("leaking_param", "leaking_param_content")
 
 # Directives are written as Go writes them (`//go:noinline`): no space after the slashes

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import GO_VERSION, __version__
-from .decisions import Decision, Diagnostic
-from .policy import Violation
+from .decisions import HEAP_KINDS, Decision, Diagnostic
+from .policy import POLICY_RULES, Violation
 
 JSON_SCHEMA_VERSION = 1
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -35,14 +34,6 @@ class Report:
     fail_on: str = "annotations"
     baseline: str | None = None
     status: int = 0
-
-
-def text_lines(decisions: Iterable[Decision]) -> list[str]:
-    return [d.compiler_line() for d in decisions]
-
-
-def diagnostic_lines(diags: Iterable[Diagnostic]) -> list[str]:
-    return [d.line_text() for d in diags]
 
 
 # ---------------------------------------------------------------------------------------
@@ -143,6 +134,13 @@ _RULE_INDEX = {r[0]: i for i, r in enumerate(RULES)}
 _LEVEL = {"error": "error", "unsupported": "warning", "warning": "warning", "note": "note"}
 
 
+def _default_level(rule: str) -> str:
+    """Policy rules fail (error), heap decisions warn, every other decision is a note."""
+    if rule in POLICY_RULES:
+        return "error"
+    return "warning" if rule in HEAP_KINDS else "note"
+
+
 def _artifact(file: str, paths: dict[str, Path], root: Path) -> dict:
     path = paths.get(file)
     if path is not None:
@@ -230,9 +228,7 @@ def sarif_document(report: Report, root: Path | None = None) -> str:
                     "shortDescription": {"text": short},
                     "fullDescription": {"text": help_text},
                     "help": {"text": help_text},
-                    "defaultConfiguration": {"level": "warning" if rid in (
-                        "moved_to_heap", "escapes") else "error" if ":" in rid or rid in (
-                        "heap", "new") else "note"},
+                    "defaultConfiguration": {"level": _default_level(rid)},
                     "properties": {"tags": ["performance", "go", f"go-{GO_VERSION}"]},
                 } for rid, name, short, help_text in RULES],
             }},
