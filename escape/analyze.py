@@ -13,7 +13,7 @@ from pathlib import Path
 from . import ir
 from . import types as T
 from .decisions import Decision, Diagnostic
-from .explain import Block, Explainer, NoteAt
+from .explain import GOROOT_MARK, Block, Explainer, NoteAt, default_goroot, std_file
 from .graph import ESCAPES, MUTATES, Batch, Leaks, Message, Walker, heap_alloc_reason, static_value
 from .lower import Lowerer
 from .printer import Printer
@@ -120,6 +120,10 @@ class PackageAnalysis:
                         fi.file.display, node.start_point.row + 1, node.start_point.column + 1,
                         f'note: cannot see package "{pn.path}": calls into it are treated '
                         "as opaque (arguments leak)", "note"))
+        for fn in funcs:
+            for pos, text in fn.notes:
+                # the front end's warnings come out before escape analysis runs
+                self._msg(pos, text, "imprecise_interface_call", text, fn, None)
         batches = bottom_up(funcs)
         for batch in batches:
             for fn in batch:
@@ -295,7 +299,8 @@ class PackageAnalysis:
                     self._msg(n.pos, f"moved to heap: {n.name}", "moved_to_heap", n.name,
                               loc.fn, loc)
                 continue
-            if n.op == "closure" and n.func is not None and n.func.is_wrapper:
+            if n.op == "closure" and n.func is not None and n.func.is_wrapper or \
+                    n.extra.get("hidden"):
                 continue
             text = "append" if n.op == "append" else p.expr(n)
             if escapes:
@@ -307,7 +312,11 @@ class PackageAnalysis:
                               loc.fn, loc)
 
     def param_tag(self, b: Batch, fn: ir.Func, v: ir.Var) -> Leaks:
-        diagnose = not fn.is_wrapper and not getattr(fn, "is_generic", False)
+        top = fn
+        while top.parent is not None:
+            top = top.parent
+        # instantiated generic code is DUPOK: the compiler prints no parameter tags for it
+        diagnose = not fn.is_wrapper and not getattr(top, "is_generic", False)
         named = not getattr(v, "unnamed", False)
         if fn.body is None and T.is_basic(v.type, "uintptr"):
             if diagnose and named:
@@ -403,6 +412,14 @@ def analyze_files(files: list[tuple[Path, str, bytes]], pkg_path: str = "main",
         return result
     result.diagnostics.extend(pa.diagnostics)
     steps: dict[int, list[str]] = {}
+    roots: list[str] = []
+
+    def display(file: str) -> str:
+        if not file.startswith(GOROOT_MARK + "/"):
+            return file
+        if not roots:
+            roots.append(goroot if goroot is not None else default_goroot())
+        return std_file(file, roots[0])
     for m in messages:
         if m.kind == "explain":
             if explain:
@@ -411,7 +428,7 @@ def analyze_files(files: list[tuple[Path, str, bytes]], pkg_path: str = "main",
                     steps.setdefault(id(m.loc), []).extend(m.block.steps())
             continue
         fn = m.fn
-        d = Decision(file=m.pos[2], line=m.pos[0], column=m.pos[1], kind=m.kind,
+        d = Decision(file=display(m.pos[2]), line=m.pos[0], column=m.pos[1], kind=m.kind,
                      message=m.text, subject=m.subject, function=_func_name(fn))
         result.decisions.append(d)
         if explain:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 KINDS = ("moved_to_heap", "escapes", "does_not_escape", "leaking_param",
          "leaking_param_content", "leaking_param_to_result", "param_does_not_escape",
          "zero_copy", "self_assignment", "devirtualized", "bounds_check_elided",
-         "unsafe_uintptr")
+         "unsafe_uintptr", "imprecise_interface_call")
 HEAP_KINDS = ("moved_to_heap", "escapes")
 LEAK_KINDS = ("leaking_param", "leaking_param_content", "leaking_param_to_result")
 

@@ -54,11 +54,23 @@ def default_goroot() -> str:
     return _GOROOT_CACHE[0]
 
 
+def std_file(file: str, goroot: str = GOROOT_MARK) -> str:
+    """A standard-library file as the go command prints it: under the real GOROOT, made
+    relative to the working directory when that is shorter (as `base.ShortPath` does)."""
+    if goroot == GOROOT_MARK or not file.startswith(GOROOT_MARK + "/"):
+        return file
+    full = goroot + file[len(GOROOT_MARK):]
+    try:
+        rel = os.path.relpath(full)
+    except ValueError:
+        return full
+    return rel if len(rel) < len(full) else full
+
+
 def fmt_pos(pos: ir.Pos, goroot: str = GOROOT_MARK) -> str:
     """A position as the compiler prints it (`file:line:col`)."""
     line, col, file = pos
-    if goroot != GOROOT_MARK and file.startswith(GOROOT_MARK + "/"):
-        file = goroot + file[len(GOROOT_MARK):]
+    file = std_file(file, goroot)
     if line == 0:
         return "<unknown line number>"
     return f"{file}:{line}:{col}" if 0 < col < 255 else f"{file}:{line}"

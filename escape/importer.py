@@ -42,6 +42,7 @@ class StdImporter:
         low = Lowerer(res)
         res.lowerer = low  # type: ignore[attr-defined]
         res.lazy = True
+        res.generic_source = pkg.generic.get
         res.collect()
         for v in res.globals:
             v.owner = res  # type: ignore[attr-defined]

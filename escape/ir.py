@@ -99,6 +99,7 @@ class Func:
     is_wrapper: bool = False        # compiler-generated go/defer wrapper
     refs: list[Func] = field(default_factory=list)    # functions referenced in the body
     unsupported: list[tuple[Pos, str]] = field(default_factory=list)
+    notes: list[tuple[Pos, str]] = field(default_factory=list)  # front-end warnings (-m)
     noescape: bool = False
     is_package_init: bool = False
     closure_expr: Expr | None = None

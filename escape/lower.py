@@ -67,6 +67,9 @@ class Lowerer:
         self.unsupported: list[tuple[ir.Pos, str, ir.Func | None]] = []
         # values of statically initialized globals (no code, but their types still count)
         self.static_values: list[E] = []
+        self.generics = Instances()
+        self.home_res = res  # the package being lowered (self.res moves into generic bodies)
+        self.var_prefix = ""
 
     # ============================================================ package
 
@@ -87,7 +90,74 @@ class Lowerer:
         for fn in res.funcs:
             self._lower_func(fn)
             funcs.append(fn)
+        self._drain(funcs)
+        self._wrappers(funcs)
+        # every method of a generic type instantiated with concrete types is compiled,
+        # called or not
+        done: set[int] = set()
+        while True:
+            todo = [i for i in _concrete_instances(res) if id(i) not in done]
+            if not todo:
+                break
+            for inst_t in todo:
+                done.add(id(inst_t))
+                gen = inst_t.origin.generic  # type: ignore[union-attr]
+                for name, gm in list(gen.named.methods.items()):
+                    if isinstance(gm, ir.Func) and getattr(gm, "extra_generic", False):
+                        self.instance(gm, inst_t.targs)
+                        if not any(_has_shape(t) for t in inst_t.targs):
+                            inst_t.methods.get(name)  # its wrapper
+            self._drain(funcs)
+            self._wrappers(funcs)
         return funcs
+
+    def _wrappers(self, funcs: list[ir.Func]) -> None:
+        """Bodies for the stand-ins of instantiated generic functions and methods used as
+        values (`F[int]`, `s.Push`): a call of the shaped instance with the dictionary, as
+        the compiler's instantiation wrappers do."""
+        owners = [self.res] + [r for r in getattr(self.res.importer, "cache", {}).values()
+                               if r is not None]
+        pending = [w for r in owners for w in r.standins]
+        for r in owners:
+            r.standins.clear()
+        while pending:
+            w = pending.pop(0)
+            saved = (self.fn, self.scope)
+            self.fn = w
+            self.scope = Scope(self.res.scope, w)
+            try:
+                self._declare_params(w, None, self.scope)
+                gfn, targs = w.generic_origin, w.targs  # type: ignore[attr-defined]
+                inst = self.instance(gfn, targs)
+                pos = w.pos
+                args = [E("name", v.type, pos, var=v) for v in w.params]
+                d = self.dict_arg(gfn, targs, pos)
+                args = args[:1] + [d] + args[1:] if w.sig.recv is not None else [d] + args
+                iv = ir.Var(inst.name, inst.sig, pos, ir.FUNC, func=inst)
+                call = E("call", self._result_type(w.sig), pos, args,
+                         value=E("name", inst.sig, pos, var=iv), func=inst,
+                         ddd=w.sig.variadic)
+                w.refs.append(inst)
+                if not w.results:
+                    w.body = [ir.Stmt("expr", pos, rhs=[call])]
+                elif len(w.results) == 1:
+                    w.body = [ir.Stmt("return", pos, rhs=[call])]
+                else:
+                    tmps = [self.new_temp(r.type, pos) for r in w.results]
+                    st = self._multi_assign_stmt([E("name", v.type, pos, var=v) for v in tmps],
+                                                 call, pos)
+                    w.body = [ir.Stmt("return", pos, init=[st],
+                                      rhs=[E("name", v.type, pos, var=v) for v in tmps])]
+            finally:
+                self.fn, self.scope = saved
+            self._drain(funcs)
+            funcs.append(w)
+
+    def _drain(self, funcs: list[ir.Func]) -> None:
+        while self.generics.queue:
+            inst = self.generics.queue.pop(0)
+            self._lower_instance(inst)
+            funcs.append(inst)
 
     def _global_type(self, v: ir.Var) -> T.Type:
         if v.type is not None:
@@ -215,8 +285,9 @@ class Lowerer:
             fn.body = None
             return
         if getattr(fn, "extra_generic", False):
-            fn.unsupported.append((fn.pos, "generic function"))
-            fn.body = None  # opaque: callers see a function whose parameters all leak
+            # analyzed once per shape instantiation; the declaration itself is a
+            # function whose parameters all leak, for references that are not calls
+            fn.body = None
             fn.is_generic = True  # type: ignore[attr-defined]
             return
         try:
@@ -229,6 +300,149 @@ class Lowerer:
             self.unsupported.append((fn.pos, "nesting too deep to analyze", fn))
             fn.body = None  # opaque: its parameters leak
 
+    def _lower_instance(self, inst: ir.Func) -> None:
+        """Lower a generic body once for one shape instantiation."""
+        node, fi = inst.decl  # type: ignore[attr-defined]
+        saved = (self.file, self.fn, self.scope, self.res, self.var_prefix)
+        self.res = inst.decl_res  # type: ignore[attr-defined]
+        if self.res is not self.home_res:
+            self.var_prefix = self.res.name + "."
+        self.file = fi.file
+        self.fn = inst
+        scope = Scope(inst.tscope, inst)  # type: ignore[attr-defined]
+        self.scope = scope
+        try:
+            self._declare_params(inst, node, scope)
+            body = node.child_by_field_name("body")
+            if body is None:
+                inst.body = None
+                return
+            inst.body = self.block(body)
+            _per_iteration_copies(inst)
+        except Unsupported as u:
+            self._report_unsupported(u)
+            inst.body = []
+        except RecursionError:
+            self.unsupported.append((inst.pos, "nesting too deep to analyze", inst))
+            inst.body = None
+        finally:
+            self.file, self.fn, self.scope, self.res, self.var_prefix = saved
+
+    def instance(self, gfn: ir.Func, targs: list[T.Type]) -> ir.Func:
+        """The shaped instantiation of a generic function or method (made on first use,
+        lowered after the package's own functions)."""
+        res = getattr(gfn, "owner_res", None) or self.res
+        tps = res.tparams_of(gfn)
+        shapes = [shapify(t, tps[i].basic if i < len(tps) else True)
+                  for i, t in enumerate(targs)]
+        key = (id(gfn), tuple(T.link_string(x) for x in shapes))
+        inst = self.generics.funcs.get(key)
+        if inst is not None:
+            return inst
+        node, fi = res.generic_decl(gfn)
+        tscope = res.tparam_scope(gfn, node, fi, shapes)
+        sig = res.signature_in(node, tscope, fi)
+        rt = getattr(gfn, "recv_tparams", None)
+        if rt is not None:
+            rnamed = res.instantiate(gfn.recv_named, shapes)  # type: ignore[attr-defined]
+            base = rnamed.name if isinstance(rnamed, T.Named) else "?"
+            mname = gfn.name.rsplit(".", 1)[-1]
+            name = f"(*{base}).{mname}" if getattr(gfn, "ptr_recv", False) else f"{base}.{mname}"
+        else:
+            name = f"{gfn.name}[{','.join(key[1])}]"
+        if res is not self.home_res:
+            name = f"{res.name}.{name}"
+        # a method's receiver comes first, then the dictionary, then the parameters
+        params = [sig.recv] if sig.recv is not None else []
+        params.append(T.Param(".dict", T.Pointer(T.UINT8_T), gfn.pos))
+        params += sig.params
+        inst = ir.Func(name, T.Signature(params, sig.results, sig.variadic), gfn.pos)
+        inst.is_generic = True  # type: ignore[attr-defined]
+        inst.decl = (node, fi)  # type: ignore[attr-defined]
+        inst.decl_res = res  # type: ignore[attr-defined]
+        inst.tscope = tscope  # type: ignore[attr-defined]
+        inst.generic_origin = gfn  # type: ignore[attr-defined]
+        if getattr(gfn, "qual", None):
+            inst.qual = gfn.qual  # type: ignore[attr-defined]
+        self.generics.funcs[key] = inst
+        self.generics.queue.append(inst)
+        return inst
+
+    def dict_arg(self, gfn: ir.Func, targs: list[T.Type], pos: ir.Pos) -> E:
+        """`&.dict.F[int]`: the address of the instantiation's dictionary, a global."""
+        if getattr(gfn, "recv_tparams", None) is not None:
+            base = gfn.recv_named.name  # type: ignore[attr-defined]
+        else:
+            base = gfn.name
+        qual = getattr(gfn, "qual", None)
+        name = f"{qual + '.' if qual else ''}.dict.{base}[{','.join(T.link_string(t) for t in targs)}]"
+        v = self.generics.dicts.get(name)
+        if v is None:
+            v = ir.Var(name, T.UINT8_T, pos, ir.GLOBAL)
+            self.generics.dicts[name] = v
+        x = E("name", v.type, pos, var=v)
+        return E("addr", T.Pointer(v.type), pos, [x], text="&" + name)
+
+    def infer(self, gfn: ir.Func, raw: list[E], ddd: bool, explicit: list[T.Type],
+              n: Node) -> list[T.Type]:
+        """Type arguments of a call: the explicit ones, then those the arguments' types
+        determine, then core types of constraints, then untyped constants' defaults."""
+        res = getattr(gfn, "owner_res", None) or self.res
+        res.ensure_sig(gfn)
+        tps = res.tparams_of(gfn)
+        b: dict[int, T.Type] = {i: t for i, t in enumerate(explicit)}
+        sig = gfn.sig
+        params = list(sig.params)
+        if sig.recv is not None:
+            params = [sig.recv] + params
+        nfixed = len(params) - 1 if sig.variadic else len(params)
+        pairs: list[tuple[T.Type, E]] = []
+        for i, a in enumerate(raw):
+            if i < nfixed:
+                pairs.append((params[i].type, a))
+            elif sig.variadic and params:
+                pt = params[-1].type
+                pairs.append((pt if ddd or not isinstance(pt, T.Slice) else pt.elem, a))
+        if len(raw) == 1 and isinstance(raw[0].type, T.Tuple):
+            pairs = [(params[i].type, E("nil", t, raw[0].pos))
+                     for i, t in enumerate(raw[0].type.types) if i < len(params)]
+        for pt, a in pairs:
+            if not T.is_untyped(a.type):
+                unify(pt, a.type, b)
+        _core_pass(tps, b)
+        for pt, a in pairs:
+            if isinstance(pt, T.TypeParam) and pt.index not in b and T.is_untyped(a.type) \
+                    and a.type is not T.UNTYPED_NIL:
+                b[pt.index] = T.default_type(a.type)
+        _core_pass(tps, b)
+        if any(i not in b for i in range(len(tps))):
+            raise Unsupported(n, f"cannot infer type arguments of {gfn.name}")
+        return [b[i] for i in range(len(tps))]
+
+    def _generic_call(self, f: E, arg_nodes: list[Node], pos: ir.Pos, ddd: bool,
+                      n: Node) -> E:
+        gfn = f.extra.get("generic_decl") or f.var.func  # type: ignore[union-attr]
+        assert gfn is not None
+        raw = []
+        for a in arg_nodes:
+            if a.type == "variadic_argument":
+                a = named_children(a)[0]
+            raw.append(self.expr(a, multi=True))
+        targs = self.infer(gfn, raw, ddd, list(f.extra.get("targs") or []), n)
+        res = getattr(gfn, "owner_res", None) or self.res
+        node, fi = res.func_nodes[id(gfn)]
+        csig = res.signature_in(node, res.tparam_scope(gfn, node, fi, targs), fi)
+        args = self.call_args(csig, arg_nodes, pos, ddd, raw=raw)
+        inst = self.instance(gfn, targs)
+        if not any(_has_shape(t) for t in targs):
+            res.standin(gfn, targs)  # the compiler makes a wrapper per instantiation
+        iv = ir.Var(inst.name, inst.sig, f.pos, ir.FUNC, func=inst)
+        fe = E("name", inst.sig, f.pos, var=iv)
+        if self.fn is not None:
+            self.fn.refs.append(inst)
+        return E("call", self._result_type(csig), pos, [self.dict_arg(gfn, targs, pos)] + args,
+                 value=fe, func=inst, ddd=ddd or csig.variadic)
+
     def _declare_params(self, fn: ir.Func, node: Node, scope: Scope) -> None:
         sig = fn.sig
         idx = 0
@@ -238,8 +452,8 @@ class Lowerer:
         plist += [(p, False) for p in sig.params]
         for p, is_recv in plist:
             name = p.name if p.name and p.name != "_" else None
-            v = ir.Var(name or f"~p{idx}", p.type, p.pos or fn.pos, ir.PARAM, fn=fn, index=idx,
-                       is_receiver=is_recv)
+            v = ir.Var(self._vname(name) if name else f"~p{idx}", p.type, p.pos or fn.pos,
+                       ir.PARAM, fn=fn, index=idx, is_receiver=is_recv)
             v.unnamed = name is None  # type: ignore[attr-defined]
             fn.params.append(v)
             if name:
@@ -247,7 +461,8 @@ class Lowerer:
             idx += 1
         for i, r in enumerate(sig.results):
             name = r.name if r.name and r.name != "_" else None
-            v = ir.Var(name or f"~r{i}", r.type, r.pos or fn.pos, ir.RESULT, fn=fn, index=i)
+            v = ir.Var(self._vname(name) if name else f"~r{i}", r.type, r.pos or fn.pos,
+                       ir.RESULT, fn=fn, index=i)
             v.unnamed = name is None  # type: ignore[attr-defined]
             fn.results.append(v)
             if name:
@@ -331,12 +546,17 @@ class Lowerer:
     def p(self, n: Node) -> ir.Pos:
         return _pos_of(self.file, n)
 
+    def _vname(self, name: str) -> str:
+        """A variable's printed name: a generic standard-library body instantiated in this
+        package names its variables `pkg.name`, as the compiler does."""
+        return self.var_prefix + name if self.var_prefix and name[:1] != "." else name
+
     def declare(self, name_node: Node, t: T.Type, pos: ir.Pos | None = None) -> ir.Var | None:
         name = text(name_node)
         if name == "_":
             return None
         assert self.fn is not None
-        v = ir.Var(name, t, pos or self.p(name_node), ir.LOCAL, fn=self.fn)
+        v = ir.Var(self._vname(name), t, pos or self.p(name_node), ir.LOCAL, fn=self.fn)
         self.fn.dcl.append(v)
         self.scope.insert(name, v)
         if self.pending_decls > 0:
@@ -848,7 +1068,7 @@ class Lowerer:
                     r.name = f"#rv{i + 1}"
                     r.unnamed = False  # type: ignore[attr-defined]
         top.rangefunc_count = getattr(top, "rangefunc_count", 0) + 1  # type: ignore[attr-defined]
-        state = ir.Var(f"#state{top.rangefunc_count}", T.INT_T, pos,  # type: ignore
+        state = ir.Var(self._vname(f"#state{top.rangefunc_count}"), T.INT_T, pos,  # type: ignore
                        ir.LOCAL, fn=outer)
         outer.dcl.append(state)
         names = named_children(left) if left is not None else []
@@ -889,7 +1109,7 @@ class Lowerer:
         # the body is bound to `#yieldN` and that variable passed
         # (numbered as loops complete, inner loops first; #stateN as loops begin)
         top.yield_count = getattr(top, "yield_count", 0) + 1  # type: ignore[attr-defined]
-        yv = ir.Var(f"#yield{top.yield_count}", sig, pos,  # type: ignore
+        yv = ir.Var(self._vname(f"#yield{top.yield_count}"), sig, pos,  # type: ignore
                     ir.LOCAL, fn=outer)
         outer.dcl.append(yv)
         bind = ir.Stmt("as", pos, lhs=[E("name", sig, pos, var=yv)], rhs=[clo],
@@ -1403,8 +1623,12 @@ class Lowerer:
         # value, it is nested indexing
         base = n.child_by_field_name("type")
         if self._names_type(base):
-            raise Unsupported(n, "generic type instantiation")
+            return E("type", self.res.resolve_type(n, self.scope), self.p(n))
         x = self.expr(base)
+        if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC and \
+                getattr(x.var.func, "extra_generic", False):
+            return self._explicit(x, [self.res.resolve_type(c, self.scope)
+                                      for c in named_children(n) if _key(c) != _key(base)])
         brackets = [c for c in n.children if c.type == "["]
         args = [c for c in named_children(n) if _key(c) != _key(base)]
         for i, a in enumerate(args):
@@ -1431,12 +1655,30 @@ class Lowerer:
             return self._obj_expr(obj, dot, n, text(name))
         return self.select(x, text(name), dot, n)
 
+    def _explicit(self, f: E, targs: list[T.Type]) -> E:
+        """`F[int]`: a generic function with explicit type arguments."""
+        out = E(f.op, f.type, f.pos, f.args, var=f.var, value=f.value, extra=dict(f.extra))
+        out.extra["targs"] = targs = list(f.extra.get("targs") or []) + targs
+        gfn = f.var.func if f.var is not None else None
+        if gfn is not None:
+            res = getattr(gfn, "owner_res", None) or self.res
+            res.ensure_sig(gfn)
+            if len(targs) == len(res.tparams_of(gfn)):
+                w = res.standin(gfn, targs)
+                out.type = w.sig
+                out.var = ir.Var(w.name, w.sig, f.pos, ir.FUNC, func=w)
+                out.extra["generic_decl"] = gfn
+        return out
+
     def _x_generic_type(self, n: Node) -> E:
         base = n.child_by_field_name("type")
         if self._names_type(base):
-            raise Unsupported(n, "generic type instantiation")
+            return E("type", self.res.resolve_type(n, self.scope), self.p(n))
         x = self.expr(base)
         args = named_children(n.child_by_field_name("type_arguments"))
+        if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC and \
+                getattr(x.var.func, "extra_generic", False):
+            return self._explicit(x, [self.res.resolve_type(a, self.scope) for a in args])
         if len(args) != 1:
             raise Unsupported(n, "generic function instantiation")
         idx = args[0]
@@ -1580,8 +1822,6 @@ class Lowerer:
             elem = self.res.resolve_type(tnode.child_by_field_name("element"), self.scope)
             t: T.Type = T.Array(-1, elem)
         elif tnode is not None:
-            if tnode.type == "generic_type":
-                raise Unsupported(tnode, "generic type instantiation")
             t = self.res.resolve_type(tnode, self.scope)
         else:
             t = hint or T.INVALID
@@ -1680,6 +1920,11 @@ class Lowerer:
             self._declare_params(fn, n, self.scope)
             fn.body = self.block(n.child_by_field_name("body"))
             _per_iteration_copies(fn)
+            dict_param = next((v for v in top.params if v.name == ".dict"), None) \
+                if top is not None and getattr(top, "is_generic", False) else None
+            if dict_param is not None:
+                # a closure in instantiated code captures the dictionary, last and always
+                self._capture(dict_param, dict_param.pos)
         finally:
             self.fn, self.scope, self.pending_decls = saved
         e = E("closure", sig, self.p(n), func=fn)
@@ -1758,6 +2003,11 @@ class Lowerer:
                 self.fn.refs.append(fn)
             return E("methvalue", fn.sig, pos, [recv], value=sel, func=fn)
         assert s.iface_sig is not None
+        if isinstance(base.type, T.Named) and base.type.bound is not None:
+            # a type parameter's method: called at once, or a closure the compiler makes
+            # and never reports
+            return E("methvalue", s.iface_sig, pos, [base], value=sel,
+                     extra={"iface": True, "hidden": True})
         if T.is_pointer(base.type):
             base = E("deref", base.type.underlying().elem, pos, [base], implicit=True)
         return E("methvalue", s.iface_sig, pos, [base], value=sel, extra={"iface": True})
@@ -1789,6 +2039,11 @@ class Lowerer:
         return self._index(x, self.expr(n.child_by_field_name("index")), pos, n)
 
     def _index(self, x: E, raw_i: E, pos: ir.Pos, n: Node) -> E:
+        if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC \
+                and getattr(x.var.func, "extra_generic", False) and raw_i.op == "type":
+            return self._explicit(x, [raw_i.type])
+        if x.op == "type" and raw_i.op == "type" and isinstance(x.type, T.Named):
+            return E("type", self.res.instantiate(x.type, [raw_i.type]), x.pos)
         if x.op == "type" or x.op == "name" and x.var is not None and x.var.cls == ir.FUNC \
                 and getattr(x.var.func, "extra_generic", False):
             raise Unsupported(n, "generic instantiation")
@@ -2018,8 +2273,11 @@ class Lowerer:
         args_node = n.child_by_field_name("arguments")
         pos = self.p(args_node)
         targs = n.child_by_field_name("type_arguments")
-        if targs is not None:
-            if self._names_type(fnode) or self._is_generic_func(fnode):
+        if targs is not None and self._is_generic_func(fnode):
+            f = self._explicit(self.expr(fnode), [self.res.resolve_type(a, self.scope)
+                                                  for a in named_children(targs)])
+        elif targs is not None:
+            if self._names_type(fnode):
                 raise Unsupported(n, "generic function instantiation")
             # `fs[i](x)`: a call of an indexed function value
             items = named_children(targs)
@@ -2049,6 +2307,9 @@ class Lowerer:
                      extra={"unknown": True})
         if f.op == "methvalue":
             return self._method_call(f, arg_nodes, pos, ddd)
+        if f.op == "name" and f.var is not None and f.var.cls == ir.FUNC and (
+                getattr(f.var.func, "extra_generic", False) or f.extra.get("generic_decl")):
+            return self._generic_call(f, arg_nodes, pos, ddd, n)
         sig = f.type.underlying()
         if not isinstance(sig, T.Signature):
             raise Unsupported(n, f"call of non-function {f.type}")
@@ -2078,6 +2339,9 @@ class Lowerer:
         sig = mv.type
         assert isinstance(sig, T.Signature)
         args = self.call_args(sig, arg_nodes, pos, ddd)
+        if mv.extra.get("iface") and isinstance(mv.args[0].type, T.Named) and \
+                mv.args[0].type.bound is not None:
+            return self._dict_method_call(mv, sig, args, pos, ddd)
         if mv.extra.get("iface"):
             recv = mv.args[0]
             init: list[ir.Stmt] = []
@@ -2092,18 +2356,57 @@ class Lowerer:
         assert fn is not None
         recv = mv.args[0]
         recv_t = recv.type
+        gm = getattr(fn, "generic_origin", None)
+        if gm is not None:
+            targs = fn.targs  # type: ignore[attr-defined]
+            inst = self.instance(gm, targs)
+            shaped_recv = inst.sig.params[0].type if inst.sig.params else recv_t
+            me = E("methexpr", inst.sig, mv.pos, func=inst, value=mv.value,
+                   extra={"recv": shaped_recv})
+            if self.fn is not None:
+                self.fn.refs.append(inst)
+            return E("call", self._result_type(sig), pos,
+                     [recv, self.dict_arg(gm, targs, pos)] + args, value=me, func=inst,
+                     ddd=ddd or sig.variadic, extra={"method": True})
         fsig = T.Signature([T.Param(None, recv_t)] + list(sig.params), sig.results, sig.variadic)
         me = E("methexpr", fsig, mv.pos, func=fn, value=mv.value, extra={"recv": recv_t})
         return E("call", self._result_type(sig), pos, [recv] + args, value=me, func=fn,
                  ddd=ddd or sig.variadic, extra={"method": True})
 
-    def call_args(self, sig: T.Signature, arg_nodes: list[Node], pos: ir.Pos, ddd: bool
-                  ) -> list[E]:
-        raw: list[E] = []
-        for a in arg_nodes:
-            if a.type == "variadic_argument":
-                a = named_children(a)[0]
-            raw.append(self.expr(a, multi=True))
+    def _dict_method_call(self, mv: E, sig: T.Signature, args: list[E], pos: ir.Pos,
+                          ddd: bool) -> E:
+        """`x.M()` on a type parameter's value: a call of the method the dictionary holds,
+        a function the analysis cannot see (its arguments leak)."""
+        recv = mv.args[0]
+        fn = self.fn
+        top = fn
+        while top is not None and top.parent is not None:
+            top = top.parent
+        slots: dict[tuple[str, str], int] = top.extra_dict_slots if hasattr(  # type: ignore
+            top, "extra_dict_slots") else {}
+        if top is not None:
+            top.extra_dict_slots = slots  # type: ignore[attr-defined]
+        key = (T.link_string(recv.type), mv.value)
+        slot = slots.setdefault(key, len(slots))
+        fsig = T.Signature([T.Param(None, recv.type)] + list(sig.params), sig.results,
+                           sig.variadic)
+        from .printer import Printer
+        text_ = f"({Printer(self.res.path).type(fsig)})(&.dict[{slot}])"
+        if isinstance(recv.type.underlying(), T.Interface) and top is not None:
+            # an interface-shaped receiver: the compiler warns when it reads the call
+            top.notes.append((mv.pos, "imprecise interface call"))  # type: ignore[attr-defined]
+        fe = E("unknown", T.INVALID, mv.pos, value=Unknown(mv.value, ""), extra={"text": text_})
+        return E("call", self._result_type(sig), pos, [recv] + args, value=fe,
+                 ddd=ddd or sig.variadic, extra={"unknown": True})
+
+    def call_args(self, sig: T.Signature, arg_nodes: list[Node], pos: ir.Pos, ddd: bool,
+                  raw: list[E] | None = None) -> list[E]:
+        if raw is None:
+            raw = []
+            for a in arg_nodes:
+                if a.type == "variadic_argument":
+                    a = named_children(a)[0]
+                raw.append(self.expr(a, multi=True))
         params = sig.params
         # f(g()) with a multi-value g
         if len(raw) == 1 and isinstance(raw[0].type, T.Tuple) and len(params) > 1 or (
@@ -2302,6 +2605,168 @@ class Lowerer:
 _TYPE_NODES = {"type_identifier", "pointer_type", "slice_type", "array_type", "map_type",
                "channel_type", "function_type", "struct_type", "interface_type",
                "qualified_type", "parenthesized_type", "generic_type"}
+
+
+def _concrete_instances(res: Resolver) -> list[T.Named]:
+    """Instances of the package's generic types whose type arguments are all known."""
+    out = []
+    for obj in list(res.scope.names.values()):
+        gen = getattr(obj.type, "generic", None) if isinstance(obj, TypeName) else None
+        for inst in list(gen.instances.values()) if gen is not None else []:
+            if not any(_has_tparam(t) for t in inst.targs):
+                inst.underlying()  # its fields may instantiate more types
+                out.append(inst)
+    return out
+
+
+def _has_shape(t: T.Type, _depth: int = 0) -> bool:
+    if _depth > 20:
+        return False
+    d = _depth + 1
+    if isinstance(t, T.Named):
+        return t.pkg_path == "go.shape" or any(_has_shape(x, d) for x in t.targs)
+    if isinstance(t, (T.Pointer, T.Slice, T.Array, T.Chan)):
+        return _has_shape(t.elem, d)
+    if isinstance(t, T.Map):
+        return _has_shape(t.key, d) or _has_shape(t.elem, d)
+    if isinstance(t, T.Signature):
+        return any(_has_shape(p.type, d) for p in t.params + t.results)
+    return False
+
+
+def _has_tparam(t: T.Type, _depth: int = 0) -> bool:
+    if _depth > 20:
+        return False
+    d = _depth + 1
+    if isinstance(t, T.TypeParam) or t is T.INVALID:
+        return True
+    if isinstance(t, T.Named):
+        return any(_has_tparam(x, d) for x in t.targs)
+    if isinstance(t, (T.Pointer, T.Slice, T.Array, T.Chan)):
+        return _has_tparam(t.elem, d)
+    if isinstance(t, T.Map):
+        return _has_tparam(t.key, d) or _has_tparam(t.elem, d)
+    if isinstance(t, T.Signature):
+        return any(_has_tparam(p.type, d) for p in t.params + t.results)
+    if isinstance(t, T.Struct):
+        return any(_has_tparam(f.type, d) for f in t.fields)
+    return False
+
+
+class Instances:
+    """Shaped instantiations made while lowering one package, and their dictionaries."""
+
+    def __init__(self) -> None:
+        self.funcs: dict[tuple[int, tuple[str, ...]], ir.Func] = {}
+        self.queue: list[ir.Func] = []
+        self.dicts: dict[str, ir.Var] = {}
+
+
+_SHAPES: dict[str, T.Named] = {}
+
+
+def shapify(t: T.Type, basic: bool) -> T.Type:
+    """The shape a type argument is compiled with: its underlying type, or `*uint8` for a
+    pointer under a methods-only constraint, named `go.shape.<link string>`."""
+    if isinstance(t, T.Named) and t.pkg_path == "go.shape":
+        return t
+    under = t.underlying()
+    if basic and isinstance(under, T.Pointer):
+        under = T.Pointer(T.UINT8_T)
+    name = T.link_string(under)
+    sh = _SHAPES.get(name)
+    if sh is None:
+        sh = T.Named(name, "go.shape", "go.shape", under)
+        _SHAPES[name] = sh
+    return sh
+
+
+def unify(p: T.Type, a: T.Type, b: dict[int, T.Type], _depth: int = 0) -> None:
+    """Bind the type parameters in p by matching it against the argument type a."""
+    if _depth > 30:
+        return
+    d = _depth + 1
+    if isinstance(p, T.TypeParam):
+        if p.index not in b and not isinstance(a, T.Tuple):
+            b[p.index] = a
+        return
+    if isinstance(p, T.Named):
+        if p.origin is not None and isinstance(a, T.Named) and a.origin is p.origin:
+            for x, y in zip(p.targs, a.targs):
+                unify(x, y, b, d)
+        return
+    if isinstance(a, T.Named):
+        a = a.underlying()
+    if isinstance(p, (T.Pointer, T.Slice)) and type(a) is type(p):
+        unify(p.elem, a.elem, b, d)  # type: ignore[attr-defined]
+    elif isinstance(p, T.Array) and isinstance(a, T.Array):
+        unify(p.elem, a.elem, b, d)
+    elif isinstance(p, T.Chan) and isinstance(a, T.Chan):
+        unify(p.elem, a.elem, b, d)
+    elif isinstance(p, T.Map) and isinstance(a, T.Map):
+        unify(p.key, a.key, b, d)
+        unify(p.elem, a.elem, b, d)
+    elif isinstance(p, T.Signature) and isinstance(a, T.Signature):
+        for x, y in zip(p.params, a.params):
+            unify(x.type, y.type, b, d)
+        for x, y in zip(p.results, a.results):
+            unify(x.type, y.type, b, d)
+
+
+def subst(t: T.Type, b: dict[int, T.Type], _depth: int = 0) -> T.Type | None:
+    """t with bound type parameters replaced; None while one is still unbound."""
+    if _depth > 30:
+        return None
+    d = _depth + 1
+    if isinstance(t, T.TypeParam):
+        return b.get(t.index)
+    if isinstance(t, T.Pointer):
+        e = subst(t.elem, b, d)
+        return T.Pointer(e) if e is not None else None
+    if isinstance(t, T.Slice):
+        e = subst(t.elem, b, d)
+        return T.Slice(e) if e is not None else None
+    if isinstance(t, T.Array):
+        e = subst(t.elem, b, d)
+        return T.Array(t.length, e) if e is not None else None
+    if isinstance(t, T.Chan):
+        e = subst(t.elem, b, d)
+        return T.Chan(e, t.dir) if e is not None else None
+    if isinstance(t, T.Map):
+        k, e = subst(t.key, b, d), subst(t.elem, b, d)
+        return T.Map(k, e) if k is not None and e is not None else None
+    if isinstance(t, T.Signature):
+        ps = [subst(p.type, b, d) for p in t.params]
+        rs = [subst(r.type, b, d) for r in t.results]
+        if any(x is None for x in ps + rs):
+            return None
+        return T.Signature([T.Param(p.name, x) for p, x in zip(t.params, ps)],  # type: ignore[arg-type]
+                           [T.Param(r.name, x) for r, x in zip(t.results, rs)],  # type: ignore[arg-type]
+                           t.variadic)
+    if isinstance(t, T.Named) and t.origin is not None and any(
+            isinstance(x, T.TypeParam) for x in t.targs):
+        return None
+    return t
+
+
+def _core_pass(tps: list[T.TypeParam], b: dict[int, T.Type]) -> None:
+    """Constraint type inference: `S ~[]E` binds E from S, or S from E."""
+    changed = True
+    rounds = 0
+    while changed and rounds < 10:
+        changed = False
+        rounds += 1
+        for tp in tps:
+            if tp.core is None:
+                continue
+            before = len(b)
+            if tp.index in b:
+                unify(tp.core, b[tp.index].underlying(), b)
+            else:
+                t = subst(tp.core, b)
+                if t is not None:
+                    b[tp.index] = t
+            changed = changed or len(b) != before
 
 
 def terminates(st: ir.Stmt) -> bool:

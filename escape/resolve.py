@@ -191,6 +191,12 @@ class Resolver:
         self.method_decls: list[tuple[Node, FileInfo, ir.Func]] = []
         self.func_nodes: dict[int, tuple[Node, FileInfo]] = {}
         self.lazy = False  # imported packages resolve declarations on first use
+        self.generic_source: Any = None  # key -> shipped body source (imported packages)
+        self.generic_decls: dict[int, tuple[Node, FileInfo]] = {}
+        # stand-ins for instantiated generic functions and methods (see InstanceMethods);
+        # the lowering phase gives them wrapper bodies
+        self.standins: list[ir.Func] = []
+        self.standin_cache: dict[tuple[int, tuple[str, ...]], ir.Func] = {}
 
     # ------------------------------------------------------------ collection
 
@@ -250,13 +256,15 @@ class Resolver:
                 if spec.type not in ("type_spec", "type_alias"):
                     continue
                 name = text(spec.child_by_field_name("name"))
-                if spec.child_by_field_name("type_parameters") is not None:
-                    self.unsupported.append((fi.file, spec, "generic type"))
                 tn = TypeName(name, None, spec, fi.file, alias=spec.type == "type_alias")
                 if not tn.alias:
                     tn.type = T.Named(name, self.path, self.name)
-                    if spec.child_by_field_name("type_parameters") is not None:
+                    tps = spec.child_by_field_name("type_parameters")
+                    if tps is not None:
                         tn.type.type_params = True
+                        tn.type.generic = GenericType(self, tn.type, spec, fi, tps)  # type: ignore[attr-defined]
+                elif spec.child_by_field_name("type_parameters") is not None:
+                    self.unsupported.append((fi.file, spec, "generic type alias"))
                 self.scope.insert(name, tn)
                 self.pending_types.append((tn, spec, fi))
         elif kind == "const":
@@ -274,7 +282,6 @@ class Resolver:
             name = text(n.child_by_field_name("name"))
             fn = ir.Func(name, T.Signature([], []), self.pos(fi.file, n.child_by_field_name("name")))
             if n.child_by_field_name("type_parameters") is not None:
-                self.unsupported.append((fi.file, n, "generic function"))
                 fn.extra_generic = True  # type: ignore[attr-defined]
             self.func_nodes[id(fn)] = (n, fi)
             self.funcs.append(fn)
@@ -335,7 +342,13 @@ class Resolver:
         assert isinstance(tn.type, T.Named)
         if tn.type.under is None:
             tn.type.under = T.INVALID
-            u = self.resolve_type(tnode, fi.scope)
+            scope = fi.scope
+            gen = getattr(tn.type, "generic", None)
+            if gen is not None:
+                # the generic declaration itself: its fields speak of type parameters
+                scope = Scope(fi.scope)
+                bind_type_params(self, scope, gen.names, gen.constraint_nodes, None, None)
+            u = self.resolve_type(tnode, scope)
             tn.type.under = u
             # a defined type takes the methods of nothing else, but keeps interface methods
         return
@@ -364,7 +377,9 @@ class Resolver:
         if rtype is None:
             return
         if rtype.type == "generic_type":
-            self.unsupported.append((fi.file, node, "method of a generic type"))
+            # the receiver's type arguments name the type parameters inside the method
+            fn.recv_tparams = [text(a) for a in named_children(  # type: ignore[attr-defined]
+                rtype.child_by_field_name("type_arguments"))]
             rtype = rtype.child_by_field_name("type")
             fn.extra_generic = True  # type: ignore[attr-defined]
         tn = self.scope.lookup(text(rtype))
@@ -379,16 +394,110 @@ class Resolver:
             fn.name = f"(*{named.name}).{fn.name}" if ptr else f"{named.name}.{fn.name}"
 
     def _resolve_signature(self, fn: ir.Func, node: Node, fi: FileInfo) -> None:
+        scope = fi.scope
+        if getattr(fn, "extra_generic", False):
+            # a generic declaration's own signature speaks of its type parameters
+            scope = self.tparam_scope(fn, node, fi, None)
+        sig = self.signature_in(node, scope, fi)
+        fn.sig.params, fn.sig.results, fn.sig.variadic, fn.sig.recv = (
+            sig.params, sig.results, sig.variadic, sig.recv)
+        fn.body_node = node.child_by_field_name("body")  # type: ignore[attr-defined]
+        fn.file_info = fi  # type: ignore[attr-defined]
+
+    def signature_in(self, node: Node, scope: Scope, fi: FileInfo) -> T.Signature:
+        """A function declaration's signature, its names looked up in `scope`."""
         recv_node = node.child_by_field_name("receiver")
         recv = None
         if recv_node is not None:
-            ps = self.param_list(recv_node, fi.scope, fi.file)
+            ps = self.param_list(recv_node, scope, fi.file)
             recv = ps[0][0] if ps and ps[0] else None
-        params, variadic = self.param_list(node.child_by_field_name("parameters"), fi.scope, fi.file)
-        results = self.result_list(node.child_by_field_name("result"), fi.scope, fi.file)
-        fn.sig.params, fn.sig.results, fn.sig.variadic, fn.sig.recv = params, results, variadic, recv
-        fn.body_node = node.child_by_field_name("body")  # type: ignore[attr-defined]
-        fn.file_info = fi  # type: ignore[attr-defined]
+        params, variadic = self.param_list(node.child_by_field_name("parameters"), scope, fi.file)
+        results = self.result_list(node.child_by_field_name("result"), scope, fi.file)
+        return T.Signature(params, results, variadic, recv)
+
+    # ------------------------------------------------------------ generics
+
+    def generic_decl(self, fn: ir.Func) -> tuple[Node, FileInfo]:
+        """The declaration a generic function's instances are lowered from: its own, or
+        for an imported package, the shipped source of its body (original positions)."""
+        got = self.generic_decls.get(id(fn))
+        if got is not None:
+            return got
+        got = self.func_nodes[id(fn)]
+        src = self.generic_source(fn.name) if self.generic_source is not None else None
+        if src is not None:
+            from pathlib import Path
+
+            from .syntax import parse
+            display = f"$GOROOT/src/{self.path}/{src['file']}"
+            text_ = f"package {self.name}\n" + "\n" * max(0, src["line"] - 2) + src["src"]
+            sf = parse(Path(display), display, text_.encode())
+            node = next((c for c in sf.root.children
+                         if c.type in ("function_declaration", "method_declaration")), None)
+            if node is not None and not sf.root.has_error:
+                fi0 = self.file_infos[0]
+                fi = FileInfo(sf, fi0.scope, fi0.imports)
+                self.files.append(sf)
+                got = (node, fi)
+        self.generic_decls[id(fn)] = got
+        return got
+
+    def tparams_of(self, fn: ir.Func) -> list[T.TypeParam]:
+        """A generic function's type parameters (a method's: its receiver type's), with
+        their constraints resolved."""
+        got = getattr(fn, "tparams", None)
+        if got is None:
+            node, fi = self.func_nodes[id(fn)]
+            self.tparam_scope(fn, node, fi, None)
+            got = fn.tparams  # type: ignore[attr-defined]
+        return got
+
+    def tparam_scope(self, fn: ir.Func, node: Node, fi: FileInfo,
+                     targs: list[T.Type] | None) -> Scope:
+        """A scope binding fn's type parameter names: to TypeParams when targs is None,
+        else to the given type arguments."""
+        scope = Scope(fi.scope)
+        names: list[str] = []
+        cnodes: list[Node | None] = []
+        rt = getattr(fn, "recv_tparams", None)
+        if rt is not None:
+            named = getattr(fn, "recv_named", None)
+            gen = getattr(named, "generic", None)
+            names = list(rt)
+            cnodes = list(gen.constraint_nodes) if gen is not None else [None] * len(names)
+            cnodes += [None] * (len(names) - len(cnodes))
+        else:
+            tps = node.child_by_field_name("type_parameters")
+            for d in named_children(tps) if tps is not None else []:
+                if d.type != "type_parameter_declaration":
+                    continue
+                for nm in d.children_by_field_name("name"):
+                    names.append(text(nm))
+                    cnodes.append(d.child_by_field_name("type"))
+        bind_type_params(self, scope, names, cnodes, targs,
+                         fn if targs is None else None)
+        return scope
+
+    def standin(self, fn: ir.Func, targs: list[T.Type]) -> ir.Func:
+        """`F[int]` used as a value: a function with the instance's signature."""
+        key = (id(fn), tuple(T.link_string(t) for t in targs))
+        w = self.standin_cache.get(key)
+        if w is None:
+            node, fi = self.func_nodes[id(fn)]
+            sig = self.signature_in(node, self.tparam_scope(fn, node, fi, targs), fi)
+            w = ir.Func(f"{fn.name}[{','.join(key[1])}]", sig, fn.pos)
+            w.is_wrapper = True
+            w.generic_origin = fn  # type: ignore[attr-defined]
+            w.targs = list(targs)  # type: ignore[attr-defined]
+            self.standin_cache[key] = w
+            self.standins.append(w)
+        return w
+
+    def instantiate(self, named: T.Named, targs: list[T.Type]) -> T.Type:
+        gen = getattr(named, "generic", None)
+        if gen is None:
+            return named
+        return gen.instance(targs)
 
     # ------------------------------------------------------------ types
 
@@ -472,8 +581,11 @@ class Resolver:
         if k == "interface_type":
             return self._interface(n, scope)
         if k == "generic_type":
-            # instantiated generic types are outside the subset: an opaque type with
-            # pointers keeps every decision that depends on it conservative
+            base = self.resolve_type(n.child_by_field_name("type"), scope)
+            targs = [self.resolve_type(a, scope) for a in
+                     named_children(n.child_by_field_name("type_arguments"))]
+            if isinstance(base, T.Named) and getattr(base, "generic", None) is not None:
+                return self.instantiate(base, targs)
             self.unsupported.append((self._file_of(n), n, "generic type instantiation"))
             return T.INVALID
         if k == "type_elem" or k == "type_constraint":
@@ -534,6 +646,12 @@ class Resolver:
                     if isinstance(t.underlying(), T.Interface):
                         it.embeds.append(t)
                         continue
+                    it.core = t if not it.union else None
+                elif len(ch) == 1:
+                    it.core = self.resolve_type(named_children(ch[0])[0], scope) \
+                        if not it.union else None
+                else:
+                    it.core = None
                 it.union = True
         if not it.methods and not it.embeds and not it.union:
             return T.ANY_T if False else it
@@ -576,6 +694,12 @@ class Resolver:
                                           ptr_recv=bool(getattr(m, "ptr_recv", False)),
                                           final_ptr=via_ptr)
                         continue
+                if isinstance(typ, T.Named) and typ.bound is not None:
+                    # a value of a type parameter: its constraint's methods
+                    sig = typ.bound.all_methods().get(name)
+                    if sig is not None and found is None:
+                        found = Selection("method", path, iface_sig=sig, final_ptr=via_ptr)
+                        continue
                 u = typ.underlying()
                 if isinstance(u, T.Interface):
                     sig = u.all_methods().get(name)
@@ -596,6 +720,141 @@ class Resolver:
                 return found
             level = nxt
         return None
+
+
+def _core_node(c: Node | None) -> Node | None:
+    """The type term of a constraint written as a bare term (`~[]E`, `[]E`), if it is."""
+    if c is None:
+        return None
+    while c.type in ("type_constraint", "type_elem") and len(named_children(c)) == 1:
+        c = named_children(c)[0]
+    if c.type == "negated_type":
+        return named_children(c)[0]
+    if c.type in ("type_identifier", "qualified_type", "generic_type", "interface_type",
+                  "type_constraint", "type_elem"):
+        return None  # a constraint interface (named, instantiated or literal) or a union
+    return c
+
+
+def bind_type_params(res: Resolver, scope: Scope, names: list[str], cnodes: list[Node | None],
+                     targs: list[T.Type] | None, owner: Any) -> None:
+    """Insert type parameter names into scope: TypeParams (recorded on owner as
+    `tparams`) when targs is None, else the type arguments."""
+    tps: list[T.TypeParam] = []
+    for i, name in enumerate(names):
+        if targs is not None:
+            t = targs[i] if i < len(targs) else T.INVALID
+            tn = TypeName(name, t)
+        else:
+            tp = T.TypeParam(name, i)
+            tps.append(tp)
+            tn = TypeName(name, tp)
+        scope.insert(name, tn)
+    for i, name in enumerate(names):
+        c = cnodes[i] if i < len(cnodes) else None
+        core_node = _core_node(c)
+        if core_node is not None:
+            ct: T.Type = T.Interface(union=True)
+            ct.core = res.resolve_type(core_node, scope)  # type: ignore[attr-defined]
+        else:
+            ct = res.resolve_type(c, scope) if c is not None else T.ANY_T
+        bound = ct.underlying() if isinstance(ct.underlying(), T.Interface) else None
+        if targs is None:
+            tp = tps[i]
+            tp.constraint = ct
+            tp.basic = T.is_method_set(ct)
+            tp.core = bound.core if bound is not None else None
+            tp.bound = bound  # type: ignore[attr-defined]
+        else:
+            tn = scope.names.get(name)
+            t = tn.type if tn is not None else None
+            if isinstance(t, T.Named) and t.pkg_path == "go.shape" and bound is not None \
+                    and bound.all_methods():
+                # a shape with the constraint's methods: calls go through the dictionary
+                sh = T.Named(t.name, t.pkg_path, t.pkg_name, t.under)
+                sh.bound = bound
+                tn.type = sh  # type: ignore[union-attr]
+    if owner is not None:
+        owner.tparams = tps
+
+
+class GenericType:
+    """A generic type declaration and its instances, one per list of type arguments."""
+
+    def __init__(self, res: Resolver, named: T.Named, spec: Node, fi: FileInfo,
+                 tps: Node) -> None:
+        self.res, self.named, self.spec, self.fi = res, named, spec, fi
+        self.names: list[str] = []
+        self.constraint_nodes: list[Node | None] = []
+        for d in named_children(tps):
+            if d.type != "type_parameter_declaration":
+                continue
+            for nm in d.children_by_field_name("name"):
+                self.names.append(text(nm))
+                self.constraint_nodes.append(d.child_by_field_name("type"))
+        self.instances: dict[tuple[str, ...], T.Named] = {}
+
+    def instance(self, targs: list[T.Type]) -> T.Named:
+        key = tuple(T.link_string(t) for t in targs)
+        inst = self.instances.get(key)
+        if inst is not None:
+            return inst
+        g = self.named
+        inst = T.Named(f"{g.name}[{','.join(key)}]", g.pkg_path, g.pkg_name)
+        inst.origin = g
+        inst.targs = list(targs)
+        inst.methods = InstanceMethods(self, inst)  # type: ignore[assignment]
+        self.instances[key] = inst
+
+        def resolve() -> None:
+            scope = Scope(self.fi.scope)
+            bind_type_params(self.res, scope, self.names, self.constraint_nodes, targs, None)
+            inst.under = T.INVALID
+            inst.under = self.res.resolve_type(self.spec.child_by_field_name("type"), scope)
+        inst.lazy = resolve
+        return inst
+
+
+class InstanceMethods(dict):
+    """The methods of a generic type's instance, made on first use: each is a stand-in
+    with the instance's signature that the lowering phase calls through the shaped body."""
+
+    def __init__(self, gen: GenericType, inst: T.Named) -> None:
+        super().__init__()
+        self.gen, self.inst = gen, inst
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        if name in self:
+            return self[name]
+        gm = self.gen.named.methods.get(name)
+        if gm is None:
+            return default
+        res = getattr(gm, "owner_res", None) or self.gen.res
+        res.ensure_sig(gm)
+        node, fi = res.func_nodes[id(gm)]
+        scope = res.tparam_scope(gm, node, fi, self.inst.targs)
+        sig = res.signature_in(node, scope, fi)
+        ptr = bool(getattr(gm, "ptr_recv", False))
+        base = self.inst.name
+        rnode = node.child_by_field_name("receiver")
+        m = ir.Func(f"(*{base}).{name}" if ptr else f"{base}.{name}", sig,
+                    res.pos(fi.file, rnode) if rnode is not None else gm.pos)
+        m.body = None
+        m.is_wrapper = True
+        res.standins.append(m)
+        m.generic_origin = gm  # type: ignore[attr-defined]
+        m.targs = list(self.inst.targs)  # type: ignore[attr-defined]
+        m.ptr_recv = ptr  # type: ignore[attr-defined]
+        m.recv_named = self.inst  # type: ignore[attr-defined]
+        for attr in ("owner_res", "qual", "std_record"):
+            if hasattr(gm, attr):
+                setattr(m, attr, getattr(gm, attr))
+        m.std_record = None  # type: ignore[attr-defined]
+        self[name] = m
+        return m
+
+    def __contains__(self, name: object) -> bool:
+        return dict.__contains__(self, name)
 
 
 def _directives_before(n: Node) -> list[str]:

@@ -98,6 +98,7 @@ class StdPackage:
     funcs: Mapping[str, dict[str, Any]]
     files: tuple[str, ...] = ()
     import_map: dict[str, str] = field(default_factory=dict)
+    generic: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # key -> body source
 
 
 def _data_ref() -> Traversable | Path:
@@ -156,9 +157,20 @@ def load_package(import_path: str) -> StdPackage | None:
     for line in zf.read(_member(import_path, "funcs.tsv")).decode().splitlines():
         key, _, rec = line.partition("\t")
         raw[key] = rec
+    generic: dict[str, str] = {}
+    member = _member(import_path, "generic.tsv")
+    if member in _names():
+        for line in zf.read(member).decode().splitlines():
+            key, _, rec = line.partition("\t")
+            generic[key] = rec
     return StdPackage(name=head["name"], path=head["path"], stub=stub, funcs=FuncTable(raw),
                       files=tuple(head.get("files", ())),
-                      import_map=head.get("import_map", {}))
+                      import_map=head.get("import_map", {}), generic=FuncTable(generic))
+
+
+@functools.lru_cache(maxsize=1)
+def _names() -> frozenset[str]:
+    return frozenset(_archive().namelist())
 
 
 def package_name(import_path: str) -> str | None:

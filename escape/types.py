@@ -99,6 +99,7 @@ class Interface(Type):
     embeds: list[Type] = field(default_factory=list)
     _all: dict[str, Signature] | None = None
     union: bool = False  # constraint interface with type terms
+    core: Type | None = None  # a constraint's single type term (`*T`, `~[]E`), if it has one
 
     def all_methods(self) -> dict[str, Signature]:
         if self._all is None:
@@ -111,6 +112,19 @@ class Interface(Type):
             out.update(self.methods)
             self._all = dict(sorted(out.items()))
         return self._all
+
+
+@dataclass(eq=False, repr=False)
+class TypeParam(Type):
+    """A type parameter of a generic declaration (only seen while inferring type arguments)."""
+    name: str
+    index: int
+    constraint: Type | None = None
+    core: Type | None = None  # the single type term of the constraint (`~[]E`), if any
+    basic: bool = True        # constraint has methods only (no type terms)
+
+    def underlying(self) -> Type:
+        return self.core.underlying() if self.core is not None else (self.constraint or ANY_T)
 
 
 @dataclass(eq=False, repr=False)
@@ -129,6 +143,11 @@ class Named(Type):
     alias_name: str | None = None  # printed name when it differs (e.g. byte, rune, any)
 
     lazy: object = None  # a callable that resolves `under` on first use
+    # generics: an instance of a generic type keeps its origin and type arguments; a shape
+    # type (package "go.shape") keeps the constraint whose methods its values may call
+    origin: Named | None = None
+    targs: list[Type] = field(default_factory=list)
+    bound: Interface | None = None
 
     def underlying(self) -> Type:
         if self.under is None and self.lazy is not None:
@@ -254,6 +273,14 @@ def is_byte_slice(t: Type) -> bool:
 def is_rune_slice(t: Type) -> bool:
     u = t.underlying()
     return isinstance(u, Slice) and is_basic(u.elem, "int32")
+
+
+def is_method_set(t: Type, _depth: int = 0) -> bool:
+    """Is a constraint basic (methods only, no type terms, not comparable)?"""
+    u = t.underlying()
+    if not isinstance(u, Interface) or _depth > 20:
+        return True
+    return not u.union and all(is_method_set(e, _depth + 1) for e in u.embeds)
 
 
 def has_pointers(t: Type, _seen: set[int] | None = None) -> bool:
@@ -438,6 +465,76 @@ def type_string(t: Type, local_pkg: str = "", _depth: int = 0) -> str:
         return "interface { " + "; ".join(parts) + " }"
     if isinstance(t, Tuple):
         return "(" + ", ".join(s(x) for x in t.types) + ")"
+    if isinstance(t, TypeParam):
+        return t.name
+    return "?"
+
+
+def link_string(t: Type, _depth: int = 0) -> str:
+    """The linker's spelling of a type: every named type qualified by its package path,
+    unexported field and method names too (`*main.P`, `struct { main.s string }`)."""
+    if _depth > 50:
+        return "..."
+    d = _depth + 1
+
+    def s(x: Type) -> str:
+        return link_string(x, d)
+
+    if t is ANY_T:
+        return "interface {}"
+    if isinstance(t, Named):
+        if t.alias_name in ("byte", "rune"):
+            return {"byte": "uint8", "rune": "int32"}[t.alias_name]
+        if t.alias_name == "any":
+            return "interface {}"
+        if not t.pkg_path:
+            return t.name
+        return f"{t.pkg_path}.{t.name}"
+    if isinstance(t, Basic):
+        return canon_name(t)
+    if isinstance(t, Pointer):
+        return "*" + s(t.elem)
+    if isinstance(t, Slice):
+        return "[]" + s(t.elem)
+    if isinstance(t, Array):
+        return f"[{t.length}]" + s(t.elem)
+    if isinstance(t, Map):
+        return f"map[{s(t.key)}]{s(t.elem)}"
+    if isinstance(t, Chan):
+        if t.dir == "send":
+            return "chan<- " + s(t.elem)
+        if t.dir == "recv":
+            return "<-chan " + s(t.elem)
+        return "chan " + s(t.elem)
+    if isinstance(t, Signature):
+        ps = []
+        for i, p in enumerate(t.params):
+            if t.variadic and i == len(t.params) - 1 and isinstance(p.type, Slice):
+                ps.append("..." + s(p.type.elem))
+            else:
+                ps.append(s(p.type))
+        out = "func(" + ",".join(ps) + ")"
+        if len(t.results) == 1:
+            out += " " + s(t.results[0].type)
+        elif t.results:
+            out += " (" + ",".join(s(r.type) for r in t.results) + ")"
+        return out
+    if isinstance(t, Struct):
+        if not t.fields:
+            return "struct {}"
+        parts = []
+        for f in t.fields:
+            name = f.name if f.name[:1].isupper() or not f.pkg else f"{f.pkg}.{f.name}"
+            parts.append(s(f.type) if f.embedded else f"{name} {s(f.type)}")
+        return "struct { " + "; ".join(parts) + " }"
+    if isinstance(t, Interface):
+        ms = t.all_methods()
+        if not ms:
+            return "interface {}"
+        parts = [name + sig_string(sig).replace(", ", ",") for name, sig in ms.items()]
+        return "interface { " + "; ".join(parts) + " }"
+    if isinstance(t, TypeParam):
+        return t.name
     return "?"
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from escape.analyze import analyze_files
+from escape.explain import GOROOT_MARK
 from escape.decisions import Decision, Diagnostic
 
 
 def analyze_dir(pkg_dir: Path) -> tuple[list[Decision], list[Diagnostic]]:
     files = sorted(p for p in pkg_dir.glob("*.go") if not p.name.endswith("_test.go"))
-    res = analyze_files([(p, f"./{p.name}", p.read_bytes()) for p in files])
+    # fixtures spell standard-library positions $GOROOT/src/...
+    res = analyze_files([(p, f"./{p.name}", p.read_bytes()) for p in files], goroot=GOROOT_MARK)
     return res.decisions, res.diagnostics
 
 

@@ -10,13 +10,7 @@ from helpers import analyze_dir
 
 # Fixtures for constructs the analyzer does not model yet. strict=True: the day one of
 # them starts to match, the test fails until the entry is removed.
-KNOWN_GAPS = {
-    "e_maps_pkg": "generic std functions are opaque callees; the compiler analyzes their "
-                  "instantiated bodies",
-    "e_once_lazy": "generic std function result types (sync.OnceValue) are not inferred",
-    "e_slices_pkg": "generic std functions are opaque callees; the compiler analyzes their "
-                    "instantiated bodies",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _params():

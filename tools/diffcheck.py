@@ -20,14 +20,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gocompiler import compile_lines  # noqa: E402
+from gocompiler import compile_lines, go_binary, portable  # noqa: E402
 
 
 def escape_lines(pkg_dir: Path) -> tuple[list[str], str]:
     files = sorted(p.name for p in pkg_dir.glob("*.go") if not p.name.endswith("_test.go"))
     proc = subprocess.run([sys.executable, "-m", "escape", "check", "-l", *files],
                           cwd=pkg_dir, capture_output=True, text=True, timeout=600)
-    return [ln for ln in proc.stdout.splitlines() if ln], proc.stderr
+    go = go_binary()
+    # standard-library positions print under the real GOROOT, as the compiler's do;
+    # fixtures spell them $GOROOT
+    return [portable(ln, pkg_dir, go) if go else ln
+            for ln in proc.stdout.splitlines() if ln], proc.stderr
 
 
 def m2_blocks(pkg_dir: Path) -> tuple[Counter, Counter]:

@@ -178,6 +178,20 @@ def _edit(src: bytes, start: int, end: int, edits: list[tuple[int, int, bytes]])
     return "\n".join(ln for ln in lines if ln.strip())
 
 
+def _verbatim(src: bytes, node: Node, edits: list[tuple[int, int, bytes]]) -> str:
+    """A declaration's source with `edits` applied and every line kept (positions in a
+    generic body must stay those of the original file)."""
+    out = bytearray()
+    pos = node.start_byte
+    for s, e, rep in sorted(edits):
+        if s < pos:
+            continue
+        out += src[pos:s] + rep
+        pos = e
+    out += src[pos:node.end_byte]
+    return out.decode()
+
+
 def _comment_edits(node: Node, skip: Callable[[Node], bool] | None = None
                    ) -> list[tuple[int, int, bytes]]:
     edits: list[tuple[int, int, bytes]] = []
@@ -239,6 +253,9 @@ class PackageInfo:
     result_pos: dict[tuple[str, int, int], tuple[str, int]] = field(default_factory=dict)
     anchor_pos: dict[tuple[str, int, int], str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # generic functions' source, analyzed per instantiation inside the user's package:
+    # key -> {"file", "line", "src"} (src starts at column 1 of that line)
+    generic_bodies: dict[str, dict] = field(default_factory=dict)
 
 
 def _pos(node: Node) -> tuple[int, int]:
@@ -464,6 +481,12 @@ def build_stub_and_funcs(pkg: dict, parser: Parser | None = None,
                     if rpos is not None:
                         info.result_pos[(fname, *rpos)] = (fi.key, i)
                 info.anchor_pos[(fname, *fi.anchor)] = fi.key
+                if fi.generic and fi.body and not any(
+                        node.start_byte <= a < node.end_byte for a, _ in f.generic_spans) \
+                        and not any(node.start_byte <= a < node.end_byte for a in f.renamed):
+                    info.generic_bodies[fi.key] = {
+                        "file": fname, "line": node.start_point.row + 1,
+                        "src": _verbatim(raw, node, _rename_edits(node, ren))}
             else:
                 raise SystemExit(f"gen_stdlib: unexpected top-level {t} in {where}")
     for fname, ren in sorted(renames.items()):
@@ -888,7 +911,8 @@ def _result_index(fi: FuncInfo, name: str) -> int | None:
 
 def package_entry(info: PackageInfo, funcs: dict) -> dict:
     entry = {"path": info.path, "name": info.name, "go_version": GO_VERSION,
-             "files": info.files, "stub": info.stub, "funcs": funcs}
+             "files": info.files, "stub": info.stub, "funcs": funcs,
+             "generic": info.generic_bodies}
     if info.import_map:
         entry["import_map"] = info.import_map
     return entry
@@ -908,13 +932,18 @@ def package_members(entry: dict) -> list[tuple[str, bytes]]:
     base = f"pkg/{entry['path']}/"
     funcs = b"".join(k.encode() + b"\t" + _dump(v) + b"\n"
                      for k, v in sorted(entry["funcs"].items()))
-    return [(base + "stub.go", entry["stub"].encode()), (base + "funcs.tsv", funcs)]
+    out = [(base + "stub.go", entry["stub"].encode()), (base + "funcs.tsv", funcs)]
+    if entry.get("generic"):
+        out.append((base + "generic.tsv", b"".join(
+            k.encode() + b"\t" + _dump(v) + b"\n" for k, v in sorted(entry["generic"].items()))))
+    return out
 
 
 def write_archive(entries: list[dict], out: Path) -> None:
     meta = {"format": FORMAT_VERSION, "go_version": GO_VERSION, "goos": "linux",
             "goarch": "amd64", "cgo_enabled": False,
-            "packages": {e["path"]: {k: v for k, v in e.items() if k not in ("stub", "funcs")}
+            "packages": {e["path"]: {k: v for k, v in e.items()
+                                     if k not in ("stub", "funcs", "generic")}
                          for e in entries}}
     members = [("meta.json", _dump(meta))]
     members += sorted(m for e in entries for m in package_members(e))

@@ -56,7 +56,7 @@ def compile_lines(pkg_dir: Path, flags: str = "-m -l", go: str | None = None) ->
         [go, "build", f"-gcflags={flags}", "-o", os.devnull, *files],
         cwd=pkg_dir, capture_output=True, text=True, env=go_env(), timeout=600,
     )
-    lines = [_portable(ln, pkg_dir, go) for ln in proc.stderr.splitlines()
+    lines = [portable(ln, pkg_dir, go) for ln in proc.stderr.splitlines()
              if ln and not ln.startswith("#")]
     if proc.returncode != 0:
         raise RuntimeError(f"go build failed in {pkg_dir}:\n" + "\n".join(lines))
@@ -73,7 +73,7 @@ def goroot(go: str) -> str:
     return _GOROOT[go]
 
 
-def _portable(line: str, pkg_dir: Path, go: str) -> str:
+def portable(line: str, pkg_dir: Path, go: str) -> str:
     """Positions inside the toolchain's sources print as `$GOROOT/src/...`.
 
     The go command prints them relative to the working directory when that is shorter,
