@@ -122,6 +122,8 @@ class Lowerer:
             r.standins.clear()
         while pending:
             w = pending.pop(0)
+            if any(_has_shape(t) for t in w.targs):  # type: ignore[attr-defined]
+                continue  # selected inside instantiated code, which calls the shaped body
             saved = (self.fn, self.scope)
             self.fn = w
             self.scope = Scope(self.res.scope, w)
