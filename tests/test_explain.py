@@ -36,7 +36,6 @@ KNOWN_GAPS = {
     "e_io_copy": _STD_GENERIC,
     "e_json_structs": _STD_GENERIC,
     "e_maps_pkg": _STD_GENERIC,
-    "e_mutex_counter": _STD_GENERIC,
     "e_once_lazy": _STD_GENERIC,
     "e_os_env_args": _STD_GENERIC,
     "e_slices_pkg": _STD_GENERIC,
