@@ -247,3 +247,31 @@ def test_sampled_tags_match_compiler() -> None:
                 n_mut += p["mutator"] is not None
                 n_call += p["callee"] is not None
     assert n_mut > 0 and n_call > 0  # the new slots were really parsed
+
+
+def test_generic_bodies_match_source() -> None:
+    """The shipped bodies of generic functions are what the generator reads from GOROOT
+    now, and sit at their original lines (positions of instantiated code depend on it)."""
+    if shutil.which("go") is None:
+        pytest.skip("go is not on PATH")
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import gen_stdlib
+        from gocompiler import go_binary
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    go = go_binary()
+    if go is None:
+        pytest.skip("go on PATH is not go1.27.3")
+    paths = ["slices", "maps", "sync", "sync/atomic", "iter", "cmp"]
+    infos = gen_stdlib.parse_packages(gen_stdlib.list_packages(go, paths))
+    seen = 0
+    for info in infos:
+        stored = stdlib.load_package(info.path)
+        assert stored is not None
+        assert info.generic_bodies == {k: stored.generic[k] for k in stored.generic}, info.path
+        for key, rec in info.generic_bodies.items():
+            lines = (Path(info.dir) / rec["file"]).read_text().splitlines()
+            assert lines[rec["line"] - 1].startswith(rec["src"].splitlines()[0]), key
+            seen += 1
+    assert seen > 50  # slices alone has dozens
