@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from escape.analyze import analyze_files
-from escape.explain import GOROOT_MARK
 from escape.decisions import Decision, Diagnostic
+from escape.explain import GOROOT_MARK
 
 
 def analyze_dir(pkg_dir: Path) -> tuple[list[Decision], list[Diagnostic]]:
