@@ -741,6 +741,7 @@ def bind_type_params(res: Resolver, scope: Scope, names: list[str], cnodes: list
     """Insert type parameter names into scope: TypeParams (recorded on owner as
     `tparams`) when targs is None, else the type arguments."""
     tps: list[T.TypeParam] = []
+    rebound: list[tuple[T.Named, Node | None]] = []
     for i, name in enumerate(names):
         if targs is not None:
             t = targs[i] if i < len(targs) else T.INVALID
@@ -774,6 +775,14 @@ def bind_type_params(res: Resolver, scope: Scope, names: list[str], cnodes: list
                 sh = T.Named(t.name, t.pkg_path, t.pkg_name, t.under)
                 sh.bound = bound
                 tn.type = sh  # type: ignore[union-attr]
+                rebound.append((sh, c))
+    if rebound:
+        # the constraints may name the type parameters themselves (`Set() P`): resolve
+        # them again now that those names stand for the shapes with methods
+        for sh, c in rebound:
+            ct = res.resolve_type(c, scope) if c is not None else T.ANY_T
+            if isinstance(ct.underlying(), T.Interface):
+                sh.bound = ct.underlying()  # type: ignore[assignment]
     if owner is not None:
         owner.tparams = tps
 
@@ -796,7 +805,9 @@ class GenericType:
 
     def instance(self, targs: list[T.Type]) -> T.Named:
         key = tuple(T.link_string(t) for t in targs)
-        inst = self.instances.get(key)
+        # a shape that carries its constraint's methods is its own type argument
+        ckey = key + tuple(id(t) for t in targs if isinstance(t, T.Named) and t.bound is not None)
+        inst = self.instances.get(ckey)
         if inst is not None:
             return inst
         g = self.named
@@ -804,7 +815,7 @@ class GenericType:
         inst.origin = g
         inst.targs = list(targs)
         inst.methods = InstanceMethods(self, inst)  # type: ignore[assignment]
-        self.instances[key] = inst
+        self.instances[ckey] = inst
 
         def resolve() -> None:
             scope = Scope(self.fi.scope)

@@ -278,8 +278,9 @@ def package_wrappers(res: Any, printer: Any) -> list[ir.Func]:
         gen = getattr(t, "generic", None)
         if gen is not None:
             # a generic type's wrappers are those of its instances with known types
-            types = [i for k, i in gen.instances.items()
-                     if not any("go.shape." in a or a in gen.names for a in k)]
+            from .lower import _has_shape, _has_tparam
+            types = [i for i in gen.instances.values()
+                     if not any(_has_shape(a) or _has_tparam(a) for a in i.targs)]
         else:
             types = [t]
         for t in types:
