@@ -1605,13 +1605,6 @@ class Lowerer:
                               TypeName)
         return True
 
-    def _is_generic_func(self, n: Node) -> bool:
-        if n.type != "identifier":
-            return False
-        obj = self.scope.lookup(text(n))
-        return isinstance(obj, ir.Var) and obj.cls == ir.FUNC and \
-            getattr(obj.func, "extra_generic", False)
-
     def _x_pointer_type(self, n: Node) -> E:
         # `*p` in a position the grammar reads as a type, e.g. `new(*p)`
         x = self.expr(named_children(n)[0])
@@ -2038,7 +2031,12 @@ class Lowerer:
     def _x_index_expression(self, n: Node) -> E:
         pos = self.anchor(n)
         x = self.expr(n.child_by_field_name("operand"))
-        return self._index(x, self.expr(n.child_by_field_name("index")), pos, n)
+        idx = n.child_by_field_name("index")
+        if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC and \
+                getattr(x.var.func, "extra_generic", False) and idx.type in _TYPE_NODES:
+            # `reflect.TypeFor[map[string]any]`: a type argument the grammar reads as an index
+            return self._explicit(x, [self.res.resolve_type(idx, self.scope)])
+        return self._index(x, self.expr(idx), pos, n)
 
     def _index(self, x: E, raw_i: E, pos: ir.Pos, n: Node) -> E:
         if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC \
@@ -2275,20 +2273,22 @@ class Lowerer:
         args_node = n.child_by_field_name("arguments")
         pos = self.p(args_node)
         targs = n.child_by_field_name("type_arguments")
-        if targs is not None and self._is_generic_func(fnode):
-            f = self._explicit(self.expr(fnode), [self.res.resolve_type(a, self.scope)
-                                                  for a in named_children(targs)])
-        elif targs is not None:
+        if targs is not None:
             if self._names_type(fnode):
                 raise Unsupported(n, "generic function instantiation")
-            # `fs[i](x)`: a call of an indexed function value
+            f = self.expr(fnode)
             items = named_children(targs)
-            if len(items) != 1:
-                raise Unsupported(n, "generic function instantiation")
-            idx = items[0]
-            while idx.type == "type_elem" and len(named_children(idx)) == 1:
-                idx = named_children(idx)[0]
-            f = self._index(self.expr(fnode), self.expr(idx), self.p(_anon(targs, "[") or n), n)
+            if f.op == "name" and f.var is not None and f.var.cls == ir.FUNC and \
+                    getattr(f.var.func, "extra_generic", False):
+                f = self._explicit(f, [self.res.resolve_type(a, self.scope) for a in items])
+            else:
+                # `fs[i](x)`: a call of an indexed function value
+                if len(items) != 1:
+                    raise Unsupported(n, "generic function instantiation")
+                idx = items[0]
+                while idx.type == "type_elem" and len(named_children(idx)) == 1:
+                    idx = named_children(idx)[0]
+                f = self._index(f, self.expr(idx), self.p(_anon(targs, "[") or n), n)
         else:
             f = self.expr(fnode)
         arg_nodes = [c for c in named_children(args_node)]
