@@ -28,12 +28,13 @@ class TypeName:
     """A declared type name. An imported package's alias resolves on first use of `type`
     (its target may live in a package nobody else needs)."""
 
-    __slots__ = ("name", "_type", "node", "file", "alias", "lazy")
+    __slots__ = ("name", "_type", "node", "file", "alias", "lazy", "generic_alias")
 
     def __init__(self, name: str, type: T.Type | None, node: Node | None = None,
                  file: SourceFile | None = None, alias: bool = False) -> None:
         self.name, self._type, self.node, self.file, self.alias = name, type, node, file, alias
         self.lazy: Any = None
+        self.generic_alias: tuple[Node, FileInfo] | None = None  # `type L[T any] = []T`
 
     @property
     def type(self) -> T.Type | None:
@@ -264,7 +265,7 @@ class Resolver:
                         tn.type.type_params = True
                         tn.type.generic = GenericType(self, tn.type, spec, fi, tps)  # type: ignore[attr-defined]
                 elif spec.child_by_field_name("type_parameters") is not None:
-                    self.unsupported.append((fi.file, spec, "generic type alias"))
+                    tn.generic_alias = (spec, fi)
                 self.scope.insert(name, tn)
                 self.pending_types.append((tn, spec, fi))
         elif kind == "const":
@@ -467,13 +468,7 @@ class Resolver:
             cnodes = list(gen.constraint_nodes) if gen is not None else [None] * len(names)
             cnodes += [None] * (len(names) - len(cnodes))
         else:
-            tps = node.child_by_field_name("type_parameters")
-            for d in named_children(tps) if tps is not None else []:
-                if d.type != "type_parameter_declaration":
-                    continue
-                for nm in d.children_by_field_name("name"):
-                    names.append(text(nm))
-                    cnodes.append(d.child_by_field_name("type"))
+            names, cnodes = _tparam_decls(node.child_by_field_name("type_parameters"))
         bind_type_params(self, scope, names, cnodes, targs,
                          fn if targs is None else None)
         return scope
@@ -581,7 +576,19 @@ class Resolver:
         if k == "interface_type":
             return self._interface(n, scope)
         if k == "generic_type":
-            base = self.resolve_type(n.child_by_field_name("type"), scope)
+            bnode = n.child_by_field_name("type")
+            alias = scope.lookup(text(bnode)) if bnode is not None and \
+                bnode.type == "type_identifier" else None
+            if isinstance(alias, TypeName) and alias.generic_alias is not None:
+                # `List[int]` of `type List[T any] = []T`: the aliased type, T bound
+                spec, afi = alias.generic_alias
+                names, cnodes = _tparam_decls(spec.child_by_field_name("type_parameters"))
+                targs = [self.resolve_type(a, scope) for a in
+                         named_children(n.child_by_field_name("type_arguments"))]
+                inner = Scope(afi.scope)
+                bind_type_params(self, inner, names, cnodes, targs, None)
+                return self.resolve_type(spec.child_by_field_name("type"), inner)
+            base = self.resolve_type(bnode, scope)
             targs = [self.resolve_type(a, scope) for a in
                      named_children(n.child_by_field_name("type_arguments"))]
             if isinstance(base, T.Named) and getattr(base, "generic", None) is not None:
@@ -787,20 +794,26 @@ def bind_type_params(res: Resolver, scope: Scope, names: list[str], cnodes: list
         owner.tparams = tps
 
 
+def _tparam_decls(tps: Node | None) -> tuple[list[str], list[Node | None]]:
+    """Names and constraint nodes of a type parameter list."""
+    names: list[str] = []
+    cnodes: list[Node | None] = []
+    for d in named_children(tps) if tps is not None else []:
+        if d.type != "type_parameter_declaration":
+            continue
+        for nm in d.children_by_field_name("name"):
+            names.append(text(nm))
+            cnodes.append(d.child_by_field_name("type"))
+    return names, cnodes
+
+
 class GenericType:
     """A generic type declaration and its instances, one per list of type arguments."""
 
     def __init__(self, res: Resolver, named: T.Named, spec: Node, fi: FileInfo,
                  tps: Node) -> None:
         self.res, self.named, self.spec, self.fi = res, named, spec, fi
-        self.names: list[str] = []
-        self.constraint_nodes: list[Node | None] = []
-        for d in named_children(tps):
-            if d.type != "type_parameter_declaration":
-                continue
-            for nm in d.children_by_field_name("name"):
-                self.names.append(text(nm))
-                self.constraint_nodes.append(d.child_by_field_name("type"))
+        self.names, self.constraint_nodes = _tparam_decls(tps)
         self.instances: dict[tuple[str, ...], T.Named] = {}
 
     def instance(self, targs: list[T.Type]) -> T.Named:
