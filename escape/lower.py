@@ -105,7 +105,7 @@ class Lowerer:
                 for name, gm in list(gen.named.methods.items()):
                     if isinstance(gm, ir.Func) and getattr(gm, "extra_generic", False):
                         self.instance(gm, inst_t.targs)
-                        if not any(_has_shape(t) for t in inst_t.targs):
+                        if not any(T.has_shape(t) for t in inst_t.targs):
                             inst_t.methods.get(name)  # its wrapper
             self._drain(funcs)
             self._wrappers(funcs)
@@ -122,7 +122,7 @@ class Lowerer:
             r.standins.clear()
         while pending:
             w = pending.pop(0)
-            if any(_has_shape(t) for t in w.targs):  # type: ignore[attr-defined]
+            if any(T.has_shape(t) for t in w.targs):  # type: ignore[attr-defined]
                 continue  # selected inside instantiated code, which calls the shaped body
             saved = (self.fn, self.scope)
             self.fn = w
@@ -293,7 +293,7 @@ class Lowerer:
             fn.is_generic = True  # type: ignore[attr-defined]
             return
         try:
-            fn.body = self.block(body)
+            fn.body = self.func_body(body)
             _per_iteration_copies(fn)
         except Unsupported as u:
             self._report_unsupported(u)
@@ -319,7 +319,7 @@ class Lowerer:
             if body is None:
                 inst.body = None
                 return
-            inst.body = self.block(body)
+            inst.body = self.func_body(body)
             _per_iteration_copies(inst)
         except Unsupported as u:
             self._report_unsupported(u)
@@ -436,7 +436,7 @@ class Lowerer:
         csig = res.signature_in(node, res.tparam_scope(gfn, node, fi, targs), fi)
         args = self.call_args(csig, arg_nodes, pos, ddd, raw=raw)
         inst = self.instance(gfn, targs)
-        if not any(_has_shape(t) for t in targs):
+        if not any(T.has_shape(t) for t in targs):
             res.standin(gfn, targs)  # the compiler makes a wrapper per instantiation
         iv = ir.Var(inst.name, inst.sig, f.pos, ir.FUNC, func=inst)
         fe = E("name", inst.sig, f.pos, var=iv)
@@ -476,6 +476,13 @@ class Lowerer:
         out: list[ir.Stmt] = []
         with self._scoped():
             self.stmt_list(self._stmt_nodes(n), out)
+        return out
+
+    def func_body(self, n: Node) -> list[ir.Stmt]:
+        """A function's body: its outermost block is the parameters' scope, so a `:=` there
+        assigns a parameter it names instead of declaring a new variable."""
+        out: list[ir.Stmt] = []
+        self.stmt_list(self._stmt_nodes(n), out)
         return out
 
     @contextlib.contextmanager
@@ -551,7 +558,8 @@ class Lowerer:
     def _vname(self, name: str) -> str:
         """A variable's printed name: a generic standard-library body instantiated in this
         package names its variables `pkg.name`, as the compiler does."""
-        return self.var_prefix + name if self.var_prefix and name[:1] != "." else name
+        return self.var_prefix + name if self.var_prefix and not name.startswith(".autotmp") \
+            else name
 
     def declare(self, name_node: Node, t: T.Type, pos: ir.Pos | None = None) -> ir.Var | None:
         name = text(name_node)
@@ -1913,9 +1921,9 @@ class Lowerer:
         self.pending_decls = 0
         try:
             self._declare_params(fn, n, self.scope)
-            fn.body = self.block(n.child_by_field_name("body"))
+            fn.body = self.func_body(n.child_by_field_name("body"))
             _per_iteration_copies(fn)
-            dict_param = next((v for v in top.params if v.name == ".dict"), None) \
+            dict_param = next((v for v in top.params if v.name.endswith(".dict")), None) \
                 if top is not None and getattr(top, "is_generic", False) else None
             if dict_param is not None:
                 # a closure in instantiated code captures the dictionary, last and always
@@ -2621,21 +2629,6 @@ def _concrete_instances(res: Resolver) -> list[T.Named]:
     return out
 
 
-def _has_shape(t: T.Type, _depth: int = 0) -> bool:
-    if _depth > 20:
-        return False
-    d = _depth + 1
-    if isinstance(t, T.Named):
-        return t.pkg_path == "go.shape" or any(_has_shape(x, d) for x in t.targs)
-    if isinstance(t, (T.Pointer, T.Slice, T.Array, T.Chan)):
-        return _has_shape(t.elem, d)
-    if isinstance(t, T.Map):
-        return _has_shape(t.key, d) or _has_shape(t.elem, d)
-    if isinstance(t, T.Signature):
-        return any(_has_shape(p.type, d) for p in t.params + t.results)
-    return False
-
-
 def _has_tparam(t: T.Type, _depth: int = 0) -> bool:
     if _depth > 20:
         return False
@@ -2696,6 +2689,9 @@ def unify(p: T.Type, a: T.Type, b: dict[int, T.Type], _depth: int = 0) -> None:
         if p.origin is not None and isinstance(a, T.Named) and a.origin is p.origin:
             for x, y in zip(p.targs, a.targs):
                 unify(x, y, b, d)
+        elif p.origin is not None and not isinstance(a, T.Named):
+            # inexact unification: `iter.Seq[T]` against a function literal's type
+            unify(p.underlying(), a, b, d)
         return
     if isinstance(a, T.Named):
         a = a.underlying()

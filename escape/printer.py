@@ -136,7 +136,7 @@ class Printer:
             return f"({name})({self.expr(a[0])})"
         if op in ("len", "cap", "new", "panic", "real", "imag", "clear", "close"):
             if op == "new":
-                if isinstance(e.value, T.Named) and e.value.pkg_path == "go.shape":
+                if T.has_shape(e.value):
                     return "new(<node DYNAMICTYPE>)"  # the type comes from the dictionary
                 return f"new({self.type(e.value)})"
             return f"{op}({self.expr(a[0])})"

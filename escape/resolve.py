@@ -794,6 +794,26 @@ def bind_type_params(res: Resolver, scope: Scope, names: list[str], cnodes: list
         owner.tparams = tps
 
 
+def _identity_parts(ts: list[T.Type], _depth: int = 0) -> list[int]:
+    """Ids of the type parameters and method-carrying shapes inside ts: two of them can
+    share a spelling and still be different types."""
+    out: list[int] = []
+    if _depth > 20:
+        return out
+    for t in ts:
+        if isinstance(t, T.TypeParam) or isinstance(t, T.Named) and t.bound is not None:
+            out.append(id(t))
+        elif isinstance(t, T.Named):
+            out += _identity_parts(t.targs, _depth + 1)
+        elif isinstance(t, (T.Pointer, T.Slice, T.Array, T.Chan)):
+            out += _identity_parts([t.elem], _depth + 1)
+        elif isinstance(t, T.Map):
+            out += _identity_parts([t.key, t.elem], _depth + 1)
+        elif isinstance(t, T.Signature):
+            out += _identity_parts([p.type for p in t.params + t.results], _depth + 1)
+    return out
+
+
 def _tparam_decls(tps: Node | None) -> tuple[list[str], list[Node | None]]:
     """Names and constraint nodes of a type parameter list."""
     names: list[str] = []
@@ -819,7 +839,8 @@ class GenericType:
     def instance(self, targs: list[T.Type]) -> T.Named:
         key = tuple(T.link_string(t) for t in targs)
         # a shape that carries its constraint's methods is its own type argument
-        ckey = key + tuple(id(t) for t in targs if isinstance(t, T.Named) and t.bound is not None)
+        # (and type parameters of different declarations may share a name)
+        ckey = key + tuple(_identity_parts(targs))
         inst = self.instances.get(ckey)
         if inst is not None:
             return inst

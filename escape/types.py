@@ -507,18 +507,7 @@ def link_string(t: Type, _depth: int = 0) -> str:
             return "<-chan " + s(t.elem)
         return "chan " + s(t.elem)
     if isinstance(t, Signature):
-        ps = []
-        for i, p in enumerate(t.params):
-            if t.variadic and i == len(t.params) - 1 and isinstance(p.type, Slice):
-                ps.append("..." + s(p.type.elem))
-            else:
-                ps.append(s(p.type))
-        out = "func(" + ",".join(ps) + ")"
-        if len(t.results) == 1:
-            out += " " + s(t.results[0].type)
-        elif t.results:
-            out += " (" + ",".join(s(r.type) for r in t.results) + ")"
-        return out
+        return "func" + _link_sig(t, d)
     if isinstance(t, Struct):
         if not t.fields:
             return "struct {}"
@@ -531,11 +520,44 @@ def link_string(t: Type, _depth: int = 0) -> str:
         ms = t.all_methods()
         if not ms:
             return "interface {}"
-        parts = [name + sig_string(sig).replace(", ", ",") for name, sig in ms.items()]
+        parts = [name + _link_sig(sig, d) for name, sig in ms.items()]
         return "interface { " + "; ".join(parts) + " }"
     if isinstance(t, TypeParam):
         return t.name
     return "?"
+
+
+def _link_sig(sig: Signature, depth: int) -> str:
+    ps = []
+    for i, p in enumerate(sig.params):
+        if sig.variadic and i == len(sig.params) - 1 and isinstance(p.type, Slice):
+            ps.append("..." + link_string(p.type.elem, depth))
+        else:
+            ps.append(link_string(p.type, depth))
+    out = "(" + ", ".join(ps) + ")"
+    if len(sig.results) == 1:
+        out += " " + link_string(sig.results[0].type, depth)
+    elif sig.results:
+        out += " (" + ", ".join(link_string(r.type, depth) for r in sig.results) + ")"
+    return out
+
+
+def has_shape(t: Type, _depth: int = 0) -> bool:
+    """Does t mention a shape type (a type argument of instantiated code)?"""
+    if _depth > 20:
+        return False
+    d = _depth + 1
+    if isinstance(t, Named):
+        return t.pkg_path == "go.shape" or any(has_shape(x, d) for x in t.targs)
+    if isinstance(t, (Pointer, Slice, Array, Chan)):
+        return has_shape(t.elem, d)
+    if isinstance(t, Map):
+        return has_shape(t.key, d) or has_shape(t.elem, d)
+    if isinstance(t, Signature):
+        return any(has_shape(p.type, d) for p in t.params + t.results)
+    if isinstance(t, Struct):
+        return any(has_shape(f.type, d) for f in t.fields)
+    return False
 
 
 def sig_string(sig: Signature, local_pkg: str = "", _depth: int = 0) -> str:

@@ -278,9 +278,9 @@ def package_wrappers(res: Any, printer: Any) -> list[ir.Func]:
         gen = getattr(t, "generic", None)
         if gen is not None:
             # a generic type's wrappers are those of its instances with known types
-            from .lower import _has_shape, _has_tparam
+            from .lower import _has_tparam
             types = [i for i in gen.instances.values()
-                     if not any(_has_shape(a) or _has_tparam(a) for a in i.targs)]
+                     if not any(T.has_shape(a) or _has_tparam(a) for a in i.targs)]
         else:
             types = [t]
         for t in types:
