@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "escape" / "schemas" / "escape-output.schema.json"
@@ -220,3 +221,30 @@ def test_explain_prints_the_compilers_m2_output():
         p = run("check", "-l", "--explain", ".", cwd=d)
         assert p.returncode == 0, p.stderr
         assert p.stdout == (d / "expected-m2.txt").read_text(), name
+
+
+def test_std_positions_follow_the_working_directory_through_the_cache(tmp_path):
+    """Generic std code prints at GOROOT positions spelled for the current directory (as
+    the go command does); a cached result made elsewhere must not change that."""
+    import shutil as _shutil
+    if _shutil.which("go") is None:
+        pytest.skip("go is not on PATH")
+    pkg = tmp_path / "a" / "b"
+    pkg.mkdir(parents=True)
+    (pkg / "main.go").write_text(
+        'package main\n\nimport "slices"\n\nfunc main() {\n'
+        '\ts := []string{"b", "a"}\n\tslices.Reverse(s)\n\tprintln(s[0])\n}\n')
+    env = dict(os.environ, ESCAPE_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("ESCAPE_NO_CACHE", None)
+
+    def std_files(cwd: Path, target: str) -> set[Path]:
+        p = subprocess.run([sys.executable, "-m", "escape", "check", "-l", target], cwd=cwd,
+                           capture_output=True, text=True, timeout=300, env=env)
+        assert p.returncode == 0, p.stderr
+        out = {(cwd / ln.split(":", 1)[0]).resolve() for ln in p.stdout.splitlines()
+               if "slices/slices.go" in ln}
+        assert out, p.stdout
+        return out
+    first = std_files(pkg, ".")
+    assert std_files(tmp_path, "a/b") == first  # the second run is a cache hit
+    assert all(f.is_file() for f in first)
