@@ -1666,8 +1666,17 @@ class Lowerer:
         if gfn is not None:
             res = getattr(gfn, "owner_res", None) or self.res
             res.ensure_sig(gfn)
-            if len(targs) == len(res.tparams_of(gfn)):
+            tps = res.tparams_of(gfn)
+            if len(targs) < len(tps):
+                # `maps.Keys[map[int]int]`: the rest may follow from constraint core types
+                b: dict[int, T.Type] = dict(enumerate(targs))
+                _core_pass(tps, b)
+                if len(b) == len(tps):
+                    out.extra["targs"] = targs = [b[i] for i in range(len(tps))]
+            if len(targs) == len(tps):
                 w = res.standin(gfn, targs)
+                if self.fn is not None:
+                    self.fn.refs.append(w)
                 out.type = w.sig
                 out.var = ir.Var(w.name, w.sig, f.pos, ir.FUNC, func=w)
                 out.extra["generic_decl"] = gfn
