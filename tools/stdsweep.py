@@ -235,23 +235,26 @@ def oracle(p: Package, r: Result, timeout: float, escape_out: list[str]) -> None
         r.oracle_error = "compiler timed out"
         return
     files = set(p.files)
-    want = []
-    for ln in err.splitlines():
-        if not ln or ln.startswith("#"):
-            continue
+
+    def own(ln: str) -> bool:
+        """A line about one of the package's own files. `go build -a` also compiles the
+        dependencies (their lines are dropped), and generic code of other packages
+        instantiated here prints at those packages' positions: both sides keep only
+        the package's own files."""
         m = POS_RE.match(ln)
         if not m:
-            continue
+            return False
         fpath = m.group(1)
         full = fpath if os.path.isabs(fpath) else os.path.normpath(os.path.join(p.dir, fpath))
-        if os.path.dirname(full) != os.path.normpath(p.dir) or os.path.basename(full) not in files:
-            continue
-        want.append(normalise(ln))
+        return os.path.dirname(full) == os.path.normpath(p.dir) and \
+            os.path.basename(full) in files
+    want = [normalise(ln) for ln in err.splitlines()
+            if ln and not ln.startswith("#") and own(ln)]
     if status != 0:
         r.oracle_error = "go build failed: " + " | ".join(
             ln for ln in err.splitlines()[-3:])
         return
-    got = [normalise(ln) for ln in escape_out if ln]
+    got = [normalise(ln) for ln in escape_out if ln and own(ln)]
     cw, cg = Counter(want), Counter(got)
     r.compared = True
     r.want, r.got = len(want), len(got)
