@@ -239,7 +239,11 @@ class Explainer:
 
 
 def _fn_name(fn: ir.Func | None) -> str:
-    return fn.name if fn is not None else ""
+    """A function as block headers name it: another package's instantiated generic code
+    without its package qualifier (`IndexFunc[go.shape...]`)."""
+    if fn is None:
+        return ""
+    return getattr(fn, "short_name", None) or fn.name
 
 
 def _is_body_line(line: str) -> bool:

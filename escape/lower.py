@@ -124,9 +124,12 @@ class Lowerer:
             w = pending.pop(0)
             if any(T.has_shape(t) for t in w.targs):  # type: ignore[attr-defined]
                 continue  # selected inside instantiated code, which calls the shaped body
-            saved = (self.fn, self.scope)
+            saved = (self.fn, self.scope, self.var_prefix)
             self.fn = w
             self.scope = Scope(self.res.scope, w)
+            owner = getattr(w.generic_origin, "owner_res", None)  # type: ignore[attr-defined]
+            if owner is not None and owner is not self.home_res:
+                self.var_prefix = owner.name + "."
             try:
                 self._declare_params(w, None, self.scope)
                 gfn, targs = w.generic_origin, w.targs  # type: ignore[attr-defined]
@@ -151,7 +154,7 @@ class Lowerer:
                     w.body = [ir.Stmt("return", pos, init=[st],
                                       rhs=[E("name", v.type, pos, var=v) for v in tmps])]
             finally:
-                self.fn, self.scope = saved
+                self.fn, self.scope, self.var_prefix = saved
             self._drain(funcs)
             funcs.append(w)
 
@@ -352,6 +355,7 @@ class Lowerer:
             name = f"(*{base}).{mname}" if getattr(gfn, "ptr_recv", False) else f"{base}.{mname}"
         else:
             name = f"{gfn.name}[{','.join(key[1])}]"
+        short = name
         if res is not self.home_res:
             name = f"{res.name}.{name}"
         # a method's receiver comes first, then the dictionary, then the parameters
@@ -360,6 +364,7 @@ class Lowerer:
         params += sig.params
         inst = ir.Func(name, T.Signature(params, sig.results, sig.variadic), gfn.pos)
         inst.is_generic = True  # type: ignore[attr-defined]
+        inst.short_name = short  # type: ignore[attr-defined]
         inst.decl = (node, fi)  # type: ignore[attr-defined]
         inst.decl_res = res  # type: ignore[attr-defined]
         inst.tscope = tscope  # type: ignore[attr-defined]
@@ -454,7 +459,7 @@ class Lowerer:
         plist += [(p, False) for p in sig.params]
         for p, is_recv in plist:
             name = p.name if p.name and p.name != "_" else None
-            v = ir.Var(self._vname(name) if name else f"~p{idx}", p.type, p.pos or fn.pos,
+            v = ir.Var(self._vname(name or f"~p{idx}"), p.type, p.pos or fn.pos,
                        ir.PARAM, fn=fn, index=idx, is_receiver=is_recv)
             v.unnamed = name is None  # type: ignore[attr-defined]
             fn.params.append(v)
@@ -463,7 +468,7 @@ class Lowerer:
             idx += 1
         for i, r in enumerate(sig.results):
             name = r.name if r.name and r.name != "_" else None
-            v = ir.Var(self._vname(name) if name else f"~r{i}", r.type, r.pos or fn.pos,
+            v = ir.Var(self._vname(name or f"~r{i}"), r.type, r.pos or fn.pos,
                        ir.RESULT, fn=fn, index=i)
             v.unnamed = name is None  # type: ignore[attr-defined]
             fn.results.append(v)

@@ -478,7 +478,7 @@ class Resolver:
         key = (id(fn), tuple(T.link_string(t) for t in targs))
         w = self.standin_cache.get(key)
         if w is None:
-            node, fi = self.func_nodes[id(fn)]
+            node, fi = self.generic_decl(fn)  # original positions for std functions
             sig = self.signature_in(node, self.tparam_scope(fn, node, fi, targs), fi)
             w = ir.Func(f"{fn.name}[{','.join(key[1])}]", sig, fn.pos)
             w.is_wrapper = True
