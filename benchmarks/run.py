@@ -391,9 +391,14 @@ def analyze_paths(paths: list[str], timer: PhaseTimer) -> int:
     specific phase (turning messages into decisions) is charged to "report", as is
     formatting the lines.
     """
+    from escape import driver
     from escape.analyze import analyze_files
     from escape.importer import StdImporter
     from escape.loader import load_packages
+
+    # as escape.cli: one run per process, so the driver's heap settling is on
+    settle = getattr(driver, "_settle_heap", None)
+    driver.GC_FREEZE = True
 
     out = io.StringIO()
     timer.enter("load")
@@ -404,12 +409,17 @@ def analyze_paths(paths: list[str], timer: PhaseTimer) -> int:
     importer = StdImporter()
     n = 0
     with instrumented(timer):
-        for files in sources:
+        for i, files in enumerate(sources):
             timer.enter("report")
+            if settle is not None:
+                settle(True)
             res = analyze_files(files, importer=importer)
             for d in res.decisions:
                 out.write(d.compiler_line() + "\n")
             n += len(res.decisions)
+            del res
+            if settle is not None and i + 1 < len(sources):
+                settle(False)  # as driver._analyze_sources between packages
             timer.exit()
     return n
 

@@ -14,8 +14,6 @@ emission order beside the decisions.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,9 +39,19 @@ def default_goroot() -> str:
     """The GOROOT prefix for standard-library positions: `go env GOROOT` when a go
     command is on PATH, the literal `$GOROOT` otherwise."""
     if not _GOROOT_CACHE:
+        import shutil  # late: only explanations need these
+        import subprocess
+
         root = ""
         go = shutil.which("go")
         if go is not None:
+            # a go binary inside its GOROOT (GOROOT/bin/go) names it without a subprocess;
+            # otherwise (e.g. a wrapper script) ask `go env`
+            home = os.path.dirname(os.path.dirname(os.path.realpath(go)))
+            if os.path.isdir(os.path.join(home, "src", "runtime")) and \
+                    os.path.isfile(os.path.join(home, "VERSION")):
+                root = home
+        if go is not None and not root:
             try:
                 env = dict(os.environ, GOTOOLCHAIN="local", GOFLAGS="")
                 root = subprocess.run([go, "env", "GOROOT"], capture_output=True, text=True,

@@ -9,13 +9,78 @@ of an expression goes, and with how many dereferences.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
 from . import ir
 from . import types as T
+
+
+def _load_digraph() -> type:
+    """networkx's DiGraph class, without paying for all of networkx up front.
+
+    `import networkx` loads every algorithm the package has (about 0.15 s, more than
+    analyzing a small program); the graph needs only `networkx.classes.digraph`. So,
+    unless networkx is already imported, this imports just what that module needs
+    (exceptions, utils, convert, the class modules), in the order networkx's own
+    `__init__` would, into a `networkx` package module whose `__init__` has not run yet.
+    The first access to any other attribute of that module (`networkx.foo`, `from
+    networkx import foo`) runs networkx's `__init__` and its classes' `__init__` in place,
+    so the rest of the process sees an ordinary, complete networkx with the same DiGraph
+    class. Backends installed, an unexpected layout or any failure: a plain import.
+    """
+    loaded = sys.modules.get("networkx")
+    if loaded is None:
+        try:
+            return _partial_networkx()
+        except Exception:  # noqa: BLE001 - anything unexpected: the ordinary import
+            for name in [m for m in sys.modules if m == "networkx" or
+                         m.startswith("networkx.")]:
+                del sys.modules[name]
+    import networkx
+
+    return networkx.DiGraph
+
+
+def _partial_networkx() -> type:
+    import importlib
+    import importlib.util
+
+    spec = importlib.util.find_spec("networkx")
+    if spec is None or spec.loader is None or not spec.submodule_search_locations:
+        raise ImportError("networkx is not an ordinary package")
+    pkg = importlib.util.module_from_spec(spec)
+    sys.modules["networkx"] = pkg
+    # what networkx/__init__.py does before `from networkx import classes`
+    exc = importlib.import_module("networkx.exception")
+    for name in exc.__all__:
+        setattr(pkg, name, getattr(exc, name))
+    utils = importlib.import_module("networkx.utils")
+    if utils.backends.backends:
+        raise ImportError("networkx backends are installed: they need the full import")
+    pkg._clear_cache = utils._clear_cache  # type: ignore[attr-defined]
+    pkg._dispatchable = utils._dispatchable  # type: ignore[attr-defined]
+    cspec = importlib.util.find_spec("networkx.classes")
+    if cspec is None or cspec.loader is None:
+        raise ImportError("networkx.classes is not an ordinary package")
+    classes = importlib.util.module_from_spec(cspec)
+    sys.modules["networkx.classes"] = classes
+    pkg.classes = classes  # type: ignore[attr-defined]
+    digraph = importlib.import_module("networkx.classes.digraph")
+
+    def finish(name: str) -> Any:
+        # the rest of networkx, on first use: the two __init__ modules, in place
+        del pkg.__dict__["__getattr__"]
+        cspec.loader.exec_module(classes)  # type: ignore[union-attr]
+        spec.loader.exec_module(pkg)  # type: ignore[union-attr]
+        return getattr(pkg, name)
+
+    pkg.__getattr__ = finish  # type: ignore[attr-defined]
+    return digraph.DiGraph  # type: ignore[no-any-return]
+
+
+DiGraph = _load_digraph()
 
 ESCAPES, PERSISTS, MUTATES, CALLS = 1, 2, 4, 8
 NUM_RESULTS = 5
@@ -63,7 +128,7 @@ class Leaks:
         return lk
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Location:
     n: Any                      # ir.Var, ir.Expr, or None for temporaries
     fn: ir.Func | None
@@ -92,24 +157,62 @@ class Location:
         return bool(self.attrs & a)
 
 
-@dataclass(frozen=True)
 class Hole:
-    dst: Location
-    derefs: int = 0
-    notes: tuple = ()
-    addrtaken: bool = False
+    """Where a value goes: a location, with how many dereferences, and why (notes).
+
+    Immutable: every method returns a new hole (a plain class with slots rather than a
+    frozen dataclass: holes are made for nearly every expression)."""
+
+    __slots__ = ("dst", "derefs", "notes", "addrtaken")
+
+    def __init__(self, dst: Location, derefs: int = 0, notes: tuple = (),
+                 addrtaken: bool = False) -> None:
+        self.dst = dst
+        self.derefs = derefs
+        self.notes = notes
+        self.addrtaken = addrtaken
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.dst, self.derefs, self.notes, self.addrtaken) == (  # type: ignore
+            other.dst, other.derefs, other.notes, other.addrtaken)  # type: ignore
+
+    def __hash__(self) -> int:
+        return hash((self.dst, self.derefs, self.notes, self.addrtaken))
+
+    def __repr__(self) -> str:
+        return (f"Hole(dst={self.dst!r}, derefs={self.derefs!r}, notes={self.notes!r}, "
+                f"addrtaken={self.addrtaken!r})")
 
     def shift(self, delta: int) -> Hole:
-        return Hole(self.dst, self.derefs + delta, self.notes, delta < 0)
+        return self.__class__(self.dst, self.derefs + delta, self.notes, delta < 0)
 
     def note(self, where: Any, why: str) -> Hole:
-        return Hole(self.dst, self.derefs, ((where, why),) + self.notes, self.addrtaken)
+        return self.__class__(self.dst, self.derefs, ((where, why),) + self.notes,
+                              self.addrtaken)
 
     def deref(self, where: Any, why: str) -> Hole:
-        return self.shift(1).note(where, why)
+        return self.__class__(self.dst, self.derefs + 1, ((where, why),) + self.notes, False)
 
     def addr(self, where: Any, why: str) -> Hole:
-        return self.shift(-1).note(where, why)
+        return self.__class__(self.dst, self.derefs - 1, ((where, why),) + self.notes, True)
+
+
+class QuietHole(Hole):
+    """A hole that keeps no notes: notes only feed explanations (-m=2), so a batch
+    analyzed without them skips building them."""
+
+    __slots__ = ()
+
+    def note(self, where: Any, why: str) -> Hole:
+        return self
+
+    def deref(self, where: Any, why: str) -> Hole:
+        return QuietHole(self.dst, self.derefs + 1, (), False)
+
+    def addr(self, where: Any, why: str) -> Hole:
+        return QuietHole(self.dst, self.derefs - 1, (), True)
 
 
 @dataclass
@@ -124,7 +227,11 @@ class Message:
 
 
 class Batch:
-    """Locations and edges for one strongly connected set of functions."""
+    """Locations and edges for one strongly connected set of functions.
+
+    The graph is a networkx DiGraph; the hot paths (adding a location, adding or
+    lowering an edge) write its adjacency dicts directly, exactly as `add_node` and
+    `add_edge` would (same dicts, same insertion order)."""
 
     def __init__(self, fns: list[ir.Func], analyzed: dict[int, list[Leaks]],
                  printer: Any, messages: list[Message]) -> None:
@@ -133,38 +240,61 @@ class Batch:
         self.analyzed = analyzed
         self.printer = printer
         self.messages = messages
-        self.g = nx.DiGraph()
+        self.g = g = DiGraph()
+        self._succ: dict[Location, dict[Location, dict[str, Any]]] = g._succ
+        self._pred: dict[Location, dict[Location, dict[str, Any]]] = g._pred
+        self._node: dict[Location, dict[str, Any]] = g._node
         self.all_locs: list[Location] = []
         self.var_loc: dict[int, Location] = {}
         self.closures: list[tuple[Hole, ir.Expr]] = []
+        self._specials: list[Location] = []
         self.heap = self._special("{heap}", ESCAPES | PERSISTS | MUTATES | CALLS)
         self.mutator = self._special("{mutator}", MUTATES)
         self.callee = self._special("{callee}", CALLS)
         self.blank = self._special("{blank}", 0)
         self.expr_locs: dict[int, Location] = {}
-        self.explain: Any = None    # an explain.Explainer when -m=2 explanations are wanted
+        self.explain = None         # an explain.Explainer when -m=2 explanations are wanted
+
+    @property
+    def explain(self) -> Any:
+        return self._explain
+
+    @explain.setter
+    def explain(self, ex: Any) -> None:
+        # Without explanations, holes carry no notes (they only feed -m=2 output).
+        self._explain = ex
+        self.H: type[Hole] = Hole if ex is not None else QuietHole
+
+    def _add_node(self, loc: Location) -> None:
+        if loc in self._succ:
+            self.g.add_node(loc)
+            return
+        self._succ[loc] = {}
+        self._pred[loc] = {}
+        self._node[loc] = {}
 
     def _special(self, name: str, attrs: int) -> Location:
-        loc = Location(None, None, 0, -1 - len(getattr(self, "_specials", [])), attrs=attrs,
-                       name=name)
-        self._specials = getattr(self, "_specials", []) + [loc]
-        self.g.add_node(loc)
+        loc = Location(None, None, 0, -1 - len(self._specials), attrs=attrs, name=name)
+        self._specials.append(loc)
+        self._add_node(loc)
         return loc
 
     # ------------------------------------------------------------ locations
 
     def new_loc(self, n: Any, fn: ir.Func | None, depth: int, persists: bool) -> Location:
         loc = Location(n, fn, depth, len(self.all_locs))
-        if isinstance(n, ir.Var):
-            loc.param = n.cls == ir.PARAM
-            loc.param_out = n.cls == ir.RESULT
+        cls = n.__class__
+        if cls is ir.Var:
+            c = n.cls
+            loc.param = c == ir.PARAM
+            loc.param_out = c == ir.RESULT
             self.var_loc[id(n)] = loc
-        elif isinstance(n, ir.Expr):
+        elif cls is ir.Expr:
             self.expr_locs[id(n)] = loc
         if persists:
             loc.attrs |= PERSISTS
         self.all_locs.append(loc)
-        self.g.add_node(loc)
+        self._add_node(loc)
         return loc
 
     def old_loc(self, v: ir.Var) -> Location | None:
@@ -176,18 +306,29 @@ class Batch:
         dst = k.dst
         if dst is self.blank:
             return
-        if dst is src and k.derefs >= 0:
+        derefs = k.derefs
+        if dst is src and derefs >= 0:
             return
-        if dst.has(ESCAPES) and k.derefs < 0:
-            if self.explain is not None:
-                self.emit(self.explain.direct(self, dst, src, k.derefs, k.notes))
+        if derefs < 0 and dst.attrs & ESCAPES:
+            if self._explain is not None:
+                self.emit(self._explain.direct(self, dst, src, derefs, k.notes))
             src.attrs |= ESCAPES | PERSISTS | MUTATES | CALLS
             return
-        data = self.g.get_edge_data(src, dst)
-        if data is None:
-            self.g.add_edge(src, dst, derefs=k.derefs, notes=k.notes)
-        elif k.derefs < data["derefs"]:
-            data["derefs"] = k.derefs
+        out = self._succ.get(src)
+        if out is None or dst not in self._succ:
+            data = self.g.get_edge_data(src, dst)
+            if data is None:
+                self.g.add_edge(src, dst, derefs=derefs, notes=k.notes)
+                return
+        else:
+            data = out.get(dst)
+            if data is None:
+                data = {"derefs": derefs, "notes": k.notes}
+                out[dst] = data
+                self._pred[dst][src] = data
+                return
+        if derefs < data["derefs"]:
+            data["derefs"] = derefs
             data["notes"] = k.notes
 
     def emit(self, block: Any) -> None:
@@ -198,7 +339,7 @@ class Batch:
                                      loc, block))
 
     def hole(self, loc: Location) -> Hole:
-        return Hole(loc)
+        return self.H(loc)
 
     def in_batch(self, fn: ir.Func | None) -> bool:
         return fn is not None and id(fn) in self.fn_ids
@@ -213,18 +354,18 @@ class Batch:
 
     def tee(self, fn: ir.Func | None, depth: int, ks: list[Hole]) -> Hole:
         if not ks:
-            return Hole(self.blank)
+            return self.H(self.blank)
         if len(ks) == 1:
             return ks[0]
         loc = self.new_loc(None, fn, depth, False)
         for k in ks:
             self.flow(k, loc)
-        return Hole(loc)
+        return self.H(loc)
 
     def later(self, fn: ir.Func | None, depth: int, k: Hole) -> Hole:
         loc = self.new_loc(None, fn, depth, True)
         self.flow(k, loc)
-        return Hole(loc)
+        return self.H(loc)
 
 
 class Walker:
@@ -236,23 +377,27 @@ class Walker:
         self.depth = 1
         self.labels: dict[str, str] = {}
         self.in_post = False
+        self.H = b.H
+        # holes are immutable: the two plain ones are made once per walker
+        self._heap_k = b.H(b.heap)
+        self._blank_k = b.H(b.blank)
 
     # ------------------------------------------------------------ helpers
 
     def heap_hole(self) -> Hole:
-        return Hole(self.b.heap)
+        return self._heap_k
 
     def discard_hole(self) -> Hole:
-        return Hole(self.b.blank)
+        return self._blank_k
 
     def spill(self, k: Hole, e: ir.Expr) -> Hole:
         loc = self.b.new_loc(e, self.fn, self.depth, False)
         self.b.flow(k.addr(e, "spill"), loc)
-        return Hole(loc)
+        return self.H(loc)
 
     def discard(self, e: ir.Expr | None) -> None:
         if e is not None:
-            self.expr(self.discard_hole(), e)
+            self.expr(self._blank_k, e)
 
     def assign_heap(self, e: ir.Expr, why: str, where: Any) -> None:
         self.expr(self.heap_hole().note(where, why), e)
@@ -298,112 +443,123 @@ class Walker:
     def dcl(self, v: ir.Var) -> Hole:
         loc = self.loc_of(v)
         loc.loop_depth = self.depth
-        return Hole(loc)
+        return self.H(loc)
 
     def stmt(self, s: ir.Stmt) -> None:
         for x in s.init:
             self.stmt(x)
-        op = s.op
-        if op in ("dcl",):
-            for v in s.decl_vars:
-                self.dcl(v)
-        elif op == "label":
-            if self.labels.get(s.label or "") == "looping":
-                self.depth += 1
-        elif op == "if":
-            self.discard(s.cond)
-            self.block(s.body)
-            self.block(s.els)
-        elif op == "for":
-            self.depth += 1
-            self.discard(s.cond)
-            if s.post is not None:
-                # the post statement updates the loop's own copy of per-iteration variables
-                self.in_post = True
-                self.stmt(s.post)
-                self.in_post = False
-            self.block(s.body)
-            self.depth -= 1
-        elif op == "range":
-            tmp = self.b.new_loc(None, self.fn, self.depth, True)
-            self.expr(Hole(tmp), s.rhs[0])
-            # variables the range statement still declares (none of them escapes an
-            # iteration) are declared outside the loop, as the compiler does
-            for v in s.decl_vars:
-                self.dcl(v)
-            self.depth += 1
-            ks = [self.addr(x) for x in s.lhs]
-            # per-iteration variables of pointer-free type are copies (Go 1.22 loopvar)
-            val = s.lhs[1] if len(s.lhs) > 1 else None
-            if val is not None and not T.has_pointers(val.type):
-                pass
-            elif s.extra.get("array"):
-                self.b.flow(ks[1].note(s, "range"), tmp)
-            else:
-                self.b.flow(ks[1].deref(s, "range-deref"), tmp)
-            self.reassigned(ks, s)
-            self.block(s.body)
-            self.depth -= 1
-        elif op == "switch":
-            self.discard(s.cond)
-            for c in s.cases:
-                for e in c.exprs:
-                    self.discard(e)
-                self.block(c.body)
-        elif op == "typeswitch":
-            ks = []
-            if s.extra.get("has_var"):
-                for c in s.cases:
-                    if c.var is None:
-                        continue
-                    k = self.dcl(c.var)
-                    if T.has_pointers(c.var.type):
-                        ks.append(self.dot_type(k, c.var.type, c, "switch case"))
-            self.expr(self.b.tee(self.fn, self.depth, ks), s.cond)
-            for c in s.cases:
-                self.block(c.body)
-        elif op == "select":
-            for c in s.cases:
-                if c.comm is not None:
-                    self.stmt(c.comm)
-                self.block(c.body)
-        elif op == "send":
-            self.discard(s.lhs[0])
-            self.assign_heap(s.rhs[0], "send", s)
-        elif op in ("as", "asop"):
-            for v in s.decl_vars:
-                self.dcl(v)
-            self.assign_list(s.lhs, s.rhs, "assign", s)
-        elif op in ("as2", "as2dottype", "as2mapr", "as2recv"):
-            for v in s.decl_vars:
-                self.dcl(v)
-            why = {"as2": "assign-pair", "as2dottype": "assign-pair-dot-type",
-                   "as2mapr": "assign-pair-mapr", "as2recv": "assign-pair-receive"}[op]
-            self.assign_list(s.lhs, s.rhs, why, s)
-        elif op == "as2func":
-            for v in s.decl_vars:
-                self.dcl(v)
-            ks = [self.addr(x) for x in s.lhs]
-            self.call(ks, s.rhs[0])
-            self.reassigned(ks, s)
-        elif op == "return":
-            dsts: list[ir.Expr | None] = [ir.Expr("name", v.type, v.pos, var=v)
-                                          for v in self.fn.results]
-            self.assign_list(dsts, s.rhs, "return", s)
-        elif op == "expr":
-            e = s.rhs[0]
-            if e.op in ("call", "callinter") or e.op in _BUILTIN_CALLS:
-                self.call(None, e)
-            else:
-                self.discard(e)
-        elif op in ("go", "defer"):
-            self.go_defer(s)
-        elif op == "block":
-            self.block(s.body)
-        elif op == "opaque":
-            for e in s.rhs:
-                self.expr(self.heap_hole().addr(s, "unsupported"), e)
+        f = _STMT.get(s.op)
+        if f is not None:
+            f(self, s)
         # goto, break, continue, fallthrough: nothing
+
+    # One method per statement operator, found through _STMT (below the class).
+
+    def _s_dcl(self, s: ir.Stmt) -> None:
+        for v in s.decl_vars:
+            self.dcl(v)
+
+    def _s_label(self, s: ir.Stmt) -> None:
+        if self.labels.get(s.label or "") == "looping":
+            self.depth += 1
+
+    def _s_if(self, s: ir.Stmt) -> None:
+        self.discard(s.cond)
+        self.block(s.body)
+        self.block(s.els)
+
+    def _s_for(self, s: ir.Stmt) -> None:
+        self.depth += 1
+        self.discard(s.cond)
+        if s.post is not None:
+            # the post statement updates the loop's own copy of per-iteration variables
+            self.in_post = True
+            self.stmt(s.post)
+            self.in_post = False
+        self.block(s.body)
+        self.depth -= 1
+
+    def _s_range(self, s: ir.Stmt) -> None:
+        tmp = self.b.new_loc(None, self.fn, self.depth, True)
+        self.expr(self.H(tmp), s.rhs[0])
+        # variables the range statement still declares (none of them escapes an
+        # iteration) are declared outside the loop, as the compiler does
+        for v in s.decl_vars:
+            self.dcl(v)
+        self.depth += 1
+        ks = [self.addr(x) for x in s.lhs]
+        # per-iteration variables of pointer-free type are copies (Go 1.22 loopvar)
+        val = s.lhs[1] if len(s.lhs) > 1 else None
+        if val is not None and not T.has_pointers(val.type):
+            pass
+        elif s.extra.get("array"):
+            self.b.flow(ks[1].note(s, "range"), tmp)
+        else:
+            self.b.flow(ks[1].deref(s, "range-deref"), tmp)
+        self.reassigned(ks, s)
+        self.block(s.body)
+        self.depth -= 1
+
+    def _s_switch(self, s: ir.Stmt) -> None:
+        self.discard(s.cond)
+        for c in s.cases:
+            for e in c.exprs:
+                self.discard(e)
+            self.block(c.body)
+
+    def _s_typeswitch(self, s: ir.Stmt) -> None:
+        ks = []
+        if s.extra.get("has_var"):
+            for c in s.cases:
+                if c.var is None:
+                    continue
+                k = self.dcl(c.var)
+                if T.has_pointers(c.var.type):
+                    ks.append(self.dot_type(k, c.var.type, c, "switch case"))
+        self.expr(self.b.tee(self.fn, self.depth, ks), s.cond)
+        for c in s.cases:
+            self.block(c.body)
+
+    def _s_select(self, s: ir.Stmt) -> None:
+        for c in s.cases:
+            if c.comm is not None:
+                self.stmt(c.comm)
+            self.block(c.body)
+
+    def _s_send(self, s: ir.Stmt) -> None:
+        self.discard(s.lhs[0])
+        self.assign_heap(s.rhs[0], "send", s)
+
+    def _s_as(self, s: ir.Stmt) -> None:
+        for v in s.decl_vars:
+            self.dcl(v)
+        self.assign_list(s.lhs, s.rhs, _ASSIGN_WHY[s.op], s)
+
+    def _s_as2func(self, s: ir.Stmt) -> None:
+        for v in s.decl_vars:
+            self.dcl(v)
+        ks = [self.addr(x) for x in s.lhs]
+        self.call(ks, s.rhs[0])
+        self.reassigned(ks, s)
+
+    def _s_return(self, s: ir.Stmt) -> None:
+        dsts: list[ir.Expr | None] = [ir.Expr("name", v.type, v.pos, var=v)
+                                      for v in self.fn.results]
+        self.assign_list(dsts, s.rhs, "return", s)
+
+    def _s_expr(self, s: ir.Stmt) -> None:
+        e = s.rhs[0]
+        if e.op in ("call", "callinter") or e.op in _BUILTIN_CALLS:
+            self.call(None, e)
+        else:
+            self.discard(e)
+
+    def _s_block(self, s: ir.Stmt) -> None:
+        self.block(s.body)
+
+    def _s_opaque(self, s: ir.Stmt) -> None:
+        for e in s.rhs:
+            self.expr(self.heap_hole().addr(s, "unsupported"), e)
 
     def go_defer(self, s: ir.Stmt) -> None:
         k = self.heap_hole()
@@ -451,7 +607,7 @@ class Walker:
             assert e.var is not None
             if e.var.cls == ir.GLOBAL or e.var.cls == ir.FUNC:
                 return k
-            return Hole(self.loc_of(e.var))
+            return self.H(self.loc_of(e.var))
         if op == "dot":
             return self.addr(e.args[0])
         if op == "index":
@@ -470,7 +626,7 @@ class Walker:
         return k
 
     def mutate(self, e: ir.Expr) -> None:
-        self.expr(Hole(self.b.mutator), e)
+        self.expr(self.H(self.b.mutator), e)
 
     def dot_type(self, k: Hole, t: T.Type, where: Any, why: str) -> Hole:
         if not T.is_interface(t) and not T.is_direct_iface(t):
@@ -482,123 +638,152 @@ class Walker:
     def expr(self, k: Hole, e: ir.Expr | None) -> None:
         if e is None:
             return
-        for st in e.extra.get("init") or ():
-            self.stmt(st)
-        if k.derefs >= 0 and not T.is_untyped(e.type) and not T.has_pointers(e.type):
-            k = Hole(self.b.blank, k.derefs, k.notes, k.addrtaken)
-        op = e.op
-        a = e.args
-        if op in ("lit", "nil", "type", "methexpr", "builtin", "none", "blank", "pkg"):
+        extra = e.extra
+        if extra:
+            for st in extra.get("init") or ():
+                self.stmt(st)
+        if k.derefs >= 0 and k.dst is not self.b.blank:
+            t = e.type
+            if not (isinstance(t, T.Basic) and t.untyped) and not T.has_pointers(t):
+                k = self.H(self.b.blank, k.derefs, k.notes, k.addrtaken)
+        f = _EXPR.get(e.op)
+        if f is not None:
+            f(self, k, e)
+        # anything else ("lit", "nil", "type", ...) carries no pointers we track
+
+    # One method per expression operator, found through _EXPR (below the class).
+
+    def _x_name(self, k: Hole, e: ir.Expr) -> None:
+        v = e.var
+        assert v is not None
+        if v.cls in (ir.FUNC, ir.GLOBAL):
             return
-        if op == "name":
-            v = e.var
-            assert v is not None
-            if v.cls in (ir.FUNC, ir.GLOBAL):
-                return
-            self.b.flow(k, self.loc_of(v))
-        elif op in ("neg", "plus", "bitnot", "not", "recv"):
-            self.discard(a[0])
-        elif op in _BINARY:
-            self.discard(a[0])
-            self.discard(a[1])
-        elif op == "addr":
-            self.expr(k.addr(e, "address-of"), a[0])
-        elif op == "deref":
-            self.expr(k.deref(e, "indirection"), a[0])
-        elif op in ("dot", "dotinter"):
-            self.expr(k.note(e, "dot"), a[0])
-        elif op == "dotptr":
+        self.b.flow(k, self.loc_of(v))
+
+    def _x_unary(self, k: Hole, e: ir.Expr) -> None:
+        self.discard(e.args[0])
+
+    def _x_binary(self, k: Hole, e: ir.Expr) -> None:
+        a = e.args
+        self.discard(a[0])
+        self.discard(a[1])
+
+    def _x_addr(self, k: Hole, e: ir.Expr) -> None:
+        self.expr(k.addr(e, "address-of"), e.args[0])
+
+    def _x_deref(self, k: Hole, e: ir.Expr) -> None:
+        self.expr(k.deref(e, "indirection"), e.args[0])
+
+    def _x_dot(self, k: Hole, e: ir.Expr) -> None:
+        self.expr(k.note(e, "dot"), e.args[0])
+
+    def _x_dotptr(self, k: Hole, e: ir.Expr) -> None:
+        self.expr(k.deref(e, "dot of pointer"), e.args[0])
+
+    def _x_dottype(self, k: Hole, e: ir.Expr) -> None:
+        self.expr(self.dot_type(k, e.type, e, "dot"), e.args[0])
+
+    def _x_index(self, k: Hole, e: ir.Expr) -> None:
+        a = e.args
+        if isinstance(a[0].type.underlying(), T.Array):
+            self.expr(k.note(e, "fixed-array-index-of"), a[0])
+        else:
             self.expr(k.deref(e, "dot of pointer"), a[0])
-        elif op == "dottype":
-            self.expr(self.dot_type(k, e.type, e, "dot"), a[0])
-        elif op == "index":
-            if isinstance(a[0].type.underlying(), T.Array):
-                self.expr(k.note(e, "fixed-array-index-of"), a[0])
-            else:
-                self.expr(k.deref(e, "dot of pointer"), a[0])
-            self.discard(a[1])
-        elif op == "indexmap":
-            self.discard(a[0])
-            self.discard(a[1])
-        elif op == "slice":
-            self.expr(k.note(e, "slice"), a[0])
-            for x in a[1:]:
-                self.discard(x)
-        elif op in ("conv", "convnop", "slice2arrptr"):
-            self.expr(k, a[0])
-        elif op == "slice2arr":
-            self.expr(k.deref(e, "slice-to-array"), a[0])
-        elif op == "conviface":
-            if not T.is_interface(a[0].type) and not T.is_direct_iface(a[0].type):
-                k = self.spill(k, e)
-            self.expr(k.note(e, "interface-converted"), a[0])
-        elif op in ("call", "callinter") or op in _BUILTIN_CALLS:
-            self.call([k], e)
-        elif op == "new":
-            self.spill(k, e)
-        elif op == "makeslice":
-            self.spill(k, e)
-            for x in a:
-                self.discard(x)
-        elif op == "makechan":
-            for x in a:
-                self.discard(x)
-        elif op == "makemap":
-            self.spill(k, e)
-            for x in a:
-                self.discard(x)
-        elif op == "methvalue":
-            closure_k = self.spill(k, e)
-            fn = e.func
-            sig = e.type
-            nres = len(sig.results) if isinstance(sig, T.Signature) else 0
-            ks = [self.heap_hole() for _ in range(nres)]
-            if fn is None:
-                param_k = self.heap_hole()
-            else:
-                param_k = self.tag_hole(ks, fn, 0)
-            self.expr(self.b.tee(self.fn, self.depth, [param_k, closure_k]), a[0])
-        elif op == "ptrlit":
-            self.expr(self.spill(k, e), a[0])
-        elif op in ("arraylit",):
-            for x in a:
-                self.expr(k.note(e, "array literal element"), x)
-        elif op == "slicelit":
+        self.discard(a[1])
+
+    def _x_indexmap(self, k: Hole, e: ir.Expr) -> None:
+        a = e.args
+        self.discard(a[0])
+        self.discard(a[1])
+
+    def _x_slice(self, k: Hole, e: ir.Expr) -> None:
+        a = e.args
+        self.expr(k.note(e, "slice"), a[0])
+        for x in a[1:]:
+            self.discard(x)
+
+    def _x_conv(self, k: Hole, e: ir.Expr) -> None:
+        self.expr(k, e.args[0])
+
+    def _x_slice2arr(self, k: Hole, e: ir.Expr) -> None:
+        self.expr(k.deref(e, "slice-to-array"), e.args[0])
+
+    def _x_conviface(self, k: Hole, e: ir.Expr) -> None:
+        a = e.args
+        if not T.is_interface(a[0].type) and not T.is_direct_iface(a[0].type):
             k = self.spill(k, e)
-            for x in a:
-                self.expr(k.note(e, "slice-literal-element"), x)
-        elif op == "structlit":
-            for x in a:
-                self.expr(k.note(e, "struct literal element"), x)
-        elif op == "maplit":
-            self.spill(k, e)
-            for key, val in zip(e.extra.get("keys", []), a):
-                self.assign_heap(key, "map literal key", e)
-                self.assign_heap(val, "map literal value", e)
-        elif op == "closure":
-            k = self.spill(k, e)
-            self.b.closures.append((k, e))
-            fn = e.func
-            if fn is not None and fn.is_closure and self.b.in_batch(fn):
-                for cv in fn.closure_vars:
-                    loc = self.loc_of(cv)
-                    if not loc.captured:
-                        loc.captured = True
-                        if loc.loop_depth == self.depth:
-                            loc.reassigned = False
-                for v in fn.params + fn.results + fn.dcl:
-                    if self.b.old_loc(v) is None:
-                        self.b.new_loc(v, fn, 1, True)
-                Walker(self.b, fn).walk_func()
-        elif op in ("bytes2str", "runes2str", "str2bytes", "str2runes", "runestr", "addstr"):
-            self.spill(k, e)
-            for x in a:
-                self.discard(x)
-        elif op == "unknown":
-            # a selection on an opaque type may alias its operand
-            for x in a:
-                self.expr(k, x)
-        # anything else carries no pointers we track
+        self.expr(k.note(e, "interface-converted"), a[0])
+
+    def _x_call(self, k: Hole, e: ir.Expr) -> None:
+        self.call([k], e)
+
+    def _x_new(self, k: Hole, e: ir.Expr) -> None:
+        self.spill(k, e)
+
+    def _x_spill_discard(self, k: Hole, e: ir.Expr) -> None:
+        # makeslice, makemap and the string conversions
+        self.spill(k, e)
+        for x in e.args:
+            self.discard(x)
+
+    def _x_makechan(self, k: Hole, e: ir.Expr) -> None:
+        for x in e.args:
+            self.discard(x)
+
+    def _x_methvalue(self, k: Hole, e: ir.Expr) -> None:
+        closure_k = self.spill(k, e)
+        fn = e.func
+        sig = e.type
+        nres = len(sig.results) if isinstance(sig, T.Signature) else 0
+        ks = [self.heap_hole() for _ in range(nres)]
+        if fn is None:
+            param_k = self.heap_hole()
+        else:
+            param_k = self.tag_hole(ks, fn, 0)
+        self.expr(self.b.tee(self.fn, self.depth, [param_k, closure_k]), e.args[0])
+
+    def _x_ptrlit(self, k: Hole, e: ir.Expr) -> None:
+        self.expr(self.spill(k, e), e.args[0])
+
+    def _x_arraylit(self, k: Hole, e: ir.Expr) -> None:
+        for x in e.args:
+            self.expr(k.note(e, "array literal element"), x)
+
+    def _x_slicelit(self, k: Hole, e: ir.Expr) -> None:
+        k = self.spill(k, e)
+        for x in e.args:
+            self.expr(k.note(e, "slice-literal-element"), x)
+
+    def _x_structlit(self, k: Hole, e: ir.Expr) -> None:
+        for x in e.args:
+            self.expr(k.note(e, "struct literal element"), x)
+
+    def _x_maplit(self, k: Hole, e: ir.Expr) -> None:
+        self.spill(k, e)
+        for key, val in zip(e.extra.get("keys", []), e.args):
+            self.assign_heap(key, "map literal key", e)
+            self.assign_heap(val, "map literal value", e)
+
+    def _x_closure(self, k: Hole, e: ir.Expr) -> None:
+        k = self.spill(k, e)
+        self.b.closures.append((k, e))
+        fn = e.func
+        if fn is not None and fn.is_closure and self.b.in_batch(fn):
+            for cv in fn.closure_vars:
+                loc = self.loc_of(cv)
+                if not loc.captured:
+                    loc.captured = True
+                    if loc.loop_depth == self.depth:
+                        loc.reassigned = False
+            for v in fn.params + fn.results + fn.dcl:
+                if self.b.old_loc(v) is None:
+                    self.b.new_loc(v, fn, 1, True)
+            Walker(self.b, fn).walk_func()
+
+    def _x_unknown(self, k: Hole, e: ir.Expr) -> None:
+        # a selection on an opaque type may alias its operand
+        for x in e.args:
+            self.expr(k, x)
 
     # ------------------------------------------------------------ calls
 
@@ -640,7 +825,7 @@ class Walker:
             if not fns and ks is not None:
                 for k in ks:
                     if k.dst is not self.b.blank:
-                        callee_k = Hole(self.b.callee).note(e, "callee operand")
+                        callee_k = self.H(self.b.callee).note(e, "callee operand")
                         break
             self.expr(callee_k, fun)
             for i, arg in enumerate(a):
@@ -652,7 +837,7 @@ class Walker:
                 argument(self.heap_hole(), arg)
         elif op == "append":
             k0 = ks[0] if ks else self.discard_hole()
-            appendee_k = self.b.tee(self.fn, self.depth, [k0, Hole(self.b.mutator)])
+            appendee_k = self.b.tee(self.fn, self.depth, [k0, self.H(self.b.mutator)])
             st = a[0].type.underlying()
             elem = st.elem if isinstance(st, T.Slice) else T.INVALID
             if T.has_pointers(elem):
@@ -672,7 +857,7 @@ class Walker:
             bs = self.spill(k0, e)
             bs.dst.loop_depth = 0
         elif op == "copy":
-            argument(Hole(self.b.mutator), a[0])
+            argument(self.H(self.b.mutator), a[0])
             copied_k = self.discard_hole()
             t1 = a[1].type.underlying()
             if isinstance(t1, T.Slice) and T.has_pointers(t1.elem):
@@ -690,7 +875,7 @@ class Walker:
         elif op in ("len", "cap", "real", "imag", "close"):
             self.discard(a[0])
         elif op == "clear":
-            argument(Hole(self.b.mutator), a[0])
+            argument(self.H(self.b.mutator), a[0])
         elif op == "unsafeadd":
             argument(ks[0] if ks else self.discard_hole(), a[0])
             self.discard(a[1])
@@ -707,7 +892,7 @@ class Walker:
             p = fn.params[i]
             if getattr(p, "unnamed", False):
                 return self.discard_hole()
-            return Hole(self.loc_of(p))
+            return self.H(self.loc_of(p))
         tags = std_tags(fn) or self.b.analyzed.get(id(fn))
         if tags is None or i >= len(tags):
             if fn.body is None or tags is None:
@@ -720,9 +905,9 @@ class Walker:
         if lk.heap >= 0:
             tks.append(self.heap_hole().shift(lk.heap))
         if lk.v[1] >= 0:
-            tks.append(Hole(self.b.mutator).shift(lk.v[1]))
+            tks.append(self.H(self.b.mutator).shift(lk.v[1]))
         if lk.v[2] >= 0:
-            tks.append(Hole(self.b.callee).shift(lk.v[2]))
+            tks.append(self.H(self.b.callee).shift(lk.v[2]))
         if ks is not None:
             for r in range(NUM_RESULTS):
                 x = lk.result(r)
@@ -736,6 +921,67 @@ _BINARY = {"add", "sub", "mul", "div", "mod", "lsh", "rsh", "and", "or", "xor", 
 _BUILTIN_CALLS = {"append", "copy", "panic", "complex", "delete", "print", "println",
                   "recover", "min", "max", "len", "cap", "real", "imag", "close", "clear",
                   "unsafeadd"}
+
+
+def _expr_table() -> dict[str, Any]:
+    """Operator -> Walker method for `Walker.expr` (first entry wins, as in a chain of
+    tests); operators not listed carry no pointers the graph tracks."""
+    W = Walker
+    entries: list[tuple[Any, Any]] = [
+        (("lit", "nil", "type", "methexpr", "builtin", "none", "blank", "pkg"), None),
+        (("name",), W._x_name),
+        (("neg", "plus", "bitnot", "not", "recv"), W._x_unary),
+        (sorted(_BINARY), W._x_binary),
+        (("addr",), W._x_addr),
+        (("deref",), W._x_deref),
+        (("dot", "dotinter"), W._x_dot),
+        (("dotptr",), W._x_dotptr),
+        (("dottype",), W._x_dottype),
+        (("index",), W._x_index),
+        (("indexmap",), W._x_indexmap),
+        (("slice",), W._x_slice),
+        (("conv", "convnop", "slice2arrptr"), W._x_conv),
+        (("slice2arr",), W._x_slice2arr),
+        (("conviface",), W._x_conviface),
+        (["call", "callinter", *sorted(_BUILTIN_CALLS)], W._x_call),
+        (("new",), W._x_new),
+        (("makeslice",), W._x_spill_discard),
+        (("makechan",), W._x_makechan),
+        (("makemap",), W._x_spill_discard),
+        (("methvalue",), W._x_methvalue),
+        (("ptrlit",), W._x_ptrlit),
+        (("arraylit",), W._x_arraylit),
+        (("slicelit",), W._x_slicelit),
+        (("structlit",), W._x_structlit),
+        (("maplit",), W._x_maplit),
+        (("closure",), W._x_closure),
+        (("bytes2str", "runes2str", "str2bytes", "str2runes", "runestr", "addstr"),
+         W._x_spill_discard),
+        (("unknown",), W._x_unknown),
+    ]
+    table: dict[str, Any] = {}
+    for ops, f in entries:
+        for op in ops:
+            table.setdefault(op, f)
+    return {op: f for op, f in table.items() if f is not None}
+
+
+_EXPR = _expr_table()
+
+
+_ASSIGN_WHY = {"as": "assign", "asop": "assign", "as2": "assign-pair",
+               "as2dottype": "assign-pair-dot-type", "as2mapr": "assign-pair-mapr",
+               "as2recv": "assign-pair-receive"}
+
+_STMT: dict[str, Any] = {
+    "dcl": Walker._s_dcl, "label": Walker._s_label, "if": Walker._s_if, "for": Walker._s_for,
+    "range": Walker._s_range, "switch": Walker._s_switch, "typeswitch": Walker._s_typeswitch,
+    "select": Walker._s_select, "send": Walker._s_send,
+    **dict.fromkeys(_ASSIGN_WHY, Walker._s_as),
+    "as2func": Walker._s_as2func, "return": Walker._s_return, "expr": Walker._s_expr,
+    "go": Walker.go_defer, "defer": Walker.go_defer, "block": Walker._s_block,
+    "opaque": Walker._s_opaque,
+}
 
 
 def std_tags(fn: ir.Func) -> list[Leaks] | None:

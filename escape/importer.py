@@ -8,6 +8,7 @@ unknown: calls into it are opaque, as for a callee the compiler knows nothing ab
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -48,14 +49,18 @@ class StdImporter:
             v.owner = res  # type: ignore[attr-defined]
         for fn in res.funcs:
             fn.owner_res = res  # type: ignore[attr-defined]
-            fn.std_record = pkg.funcs.get(fn.name)  # type: ignore[attr-defined]
+            # the JSON text: decoded (by decode_tags) only for functions a call reaches
+            fn.std_record = pkg.funcs.raw(fn.name)  # type: ignore[attr-defined]
             fn.qual = res.name  # type: ignore[attr-defined]
         self.cache[path] = res
         return res
 
 
-def decode_tags(rec: dict[str, Any] | None, nparams: int) -> list[Leaks] | None:
-    """The compiler's parameter tags for one function, receiver first."""
+def decode_tags(rec: dict[str, Any] | str | None, nparams: int) -> list[Leaks] | None:
+    """The compiler's parameter tags for one function, receiver first (`rec`: the
+    function's record, or its JSON text)."""
+    if isinstance(rec, str):
+        rec = json.loads(rec)
     if rec is None or rec.get("generic") or not rec.get("body", True) and not rec.get(
             "noescape"):
         return None

@@ -116,35 +116,57 @@ def iter_exprs(stmts: list[Stmt]):  # type: ignore[no-untyped-def]
     """Yield every expression of a statement list in source order (pre-order).
 
     Function literal bodies are not entered: they are functions of their own.
+    An expression's children come in the order: its `init` statements (last first),
+    its `value` when that is an expression, its arguments, its map-literal keys; a
+    statement's: init, lhs, cond, rhs, post, body, cases (exprs, comm, body), else.
     """
-    stack: list[object] = list(reversed(stmts))
+    # Hot: one explicit stack, children pushed in reverse so they pop in order.
+    stack: list[Any] = stmts[::-1]
+    pop = stack.pop
+    push = stack.append
+    extend = stack.extend
     while stack:
-        x = stack.pop()
-        if isinstance(x, Expr):
+        x = pop()
+        cls = x.__class__
+        if cls is Expr or cls is not Stmt and isinstance(x, Expr):
             yield x
-            kids: list[object] = list(x.args)
+            extra = x.extra
+            if extra:
+                keys = extra.get("keys")
+                if keys:
+                    extend([k for k in reversed(keys) if isinstance(k, Expr)])
+            if x.args:
+                extend(x.args[::-1])
             if isinstance(x.value, Expr):
-                kids.insert(0, x.value)
-            kids.extend(k for k in x.extra.get("keys", []) if isinstance(k, Expr))
-            for pre in x.extra.get("init") or []:
-                kids.insert(0, pre)
-            stack.extend(reversed(kids))
-        elif isinstance(x, Stmt):
-            kids2: list[object] = [*x.init]
-            kids2 += [e for e in x.lhs if e is not None]
-            if x.cond is not None:
-                kids2.append(x.cond)
-            kids2 += x.rhs
+                push(x.value)
+            if extra:
+                init = extra.get("init")
+                if init:
+                    extend(init)
+        elif cls is Stmt or isinstance(x, Stmt):
+            if x.els:
+                extend(x.els[::-1])
+            cases = x.cases
+            if cases:
+                for c in reversed(cases):
+                    if c.body:
+                        extend(c.body[::-1])
+                    if c.comm is not None:
+                        push(c.comm)
+                    if c.exprs:
+                        extend(c.exprs[::-1])
+            if x.body:
+                extend(x.body[::-1])
             if x.post is not None:
-                kids2.append(x.post)
-            kids2 += x.body
-            for c in x.cases:
-                kids2 += c.exprs
-                if c.comm is not None:
-                    kids2.append(c.comm)
-                kids2 += c.body
-            kids2 += x.els
-            stack.extend(reversed(kids2))
+                push(x.post)
+            if x.rhs:
+                extend(x.rhs[::-1])
+            if x.cond is not None:
+                push(x.cond)
+            if x.lhs:
+                extend([e for e in reversed(x.lhs) if e is not None])
+            if x.init:
+                extend(x.init[::-1])
 
 
 def stmt_children(s: Stmt) -> list[Stmt]:

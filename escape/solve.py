@@ -33,7 +33,7 @@ class Solver:
 
     def outlives(self, root: Location, other: Location) -> bool:
         b = self.b
-        if root.has(ESCAPES):
+        if root.attrs & ESCAPES:
             return True
         if root is b.mutator or root is b.callee:
             return False
@@ -54,7 +54,7 @@ class Solver:
         def enqueue(loc: Location) -> None:
             if not loc.queued_all:
                 loc.queued_all = True
-                if loc.has(ESCAPES):
+                if loc.attrs & ESCAPES:
                     todo.appendleft(loc)
                 else:
                     todo.append(loc)
@@ -77,7 +77,7 @@ class Solver:
         root.walkgen = gen
         root.derefs = 0
         root.dst = None
-        if root.has(CALLS) and isinstance(root.n, ir.Expr) and root.n.op == "closure":
+        if root.attrs & CALLS and isinstance(root.n, ir.Expr) and root.n.op == "closure":
             fn = root.n.func
             if fn is not None and b.in_batch(fn) and id(fn) not in self.results_lost:
                 self.results_lost.add(id(fn))
@@ -86,31 +86,35 @@ class Solver:
                     if loc is not None:
                         enqueue(loc)
         todo: deque[Location] = deque([root])
-        pred = b.g.pred
+        popleft = todo.popleft
+        push = todo.append
+        pred = b.g._pred  # the DiGraph's own predecessor dicts (no view objects)
         explain = b.explain
+        outlives = self.outlives
+        # (root.attrs is read afresh each time: the walk can reach the root again)
         while todo:
-            loc = todo.popleft()
+            loc = popleft()
             loc.queued_one = 0
             derefs = loc.derefs
             new_attrs = 0
             if derefs < 0:
                 derefs = 0
-                if self.outlives(root, loc):
-                    if explain is not None and not loc.has(ESCAPES):
+                if outlives(root, loc):
+                    if explain is not None and not loc.attrs & ESCAPES:
                         b.emit(explain.escapes(b, root, loc))
                     new_attrs |= ESCAPES | PERSISTS | MUTATES | CALLS
-                elif root.has(PERSISTS):
+                elif root.attrs & PERSISTS:
                     new_attrs |= PERSISTS
             if derefs == 0:
                 new_attrs |= root.attrs & (MUTATES | CALLS)
             if loc.param:
-                if self.outlives(root, loc):
-                    if explain is not None and not loc.has(ESCAPES):
+                if outlives(root, loc):
+                    if explain is not None and not loc.attrs & ESCAPES:
                         b.emit(explain.leaks(b, root, loc, derefs))
                     self.leak_to(loc, root, derefs)
-                if root.has(MUTATES):
+                if root.attrs & MUTATES:
                     loc.leaks.add(1, derefs)
-                if root.has(CALLS):
+                if root.attrs & CALLS:
                     loc.leaks.add(2, derefs)
             if new_attrs & ~loc.attrs:
                 loc.attrs |= new_attrs
@@ -118,7 +122,7 @@ class Solver:
                 if loc.attrs & ESCAPES:
                     continue
             for src, data in pred[loc].items():
-                if src.has(ESCAPES):
+                if src.attrs & ESCAPES:
                     continue
                 d = derefs + data["derefs"]
                 if src.walkgen != gen or src.derefs > d:
@@ -127,7 +131,7 @@ class Solver:
                     src.dst = loc
                     if src.queued_one != gen:
                         src.queued_one = gen
-                        todo.append(src)
+                        push(src)
 
     def leak_to(self, loc: Location, sink: Location, derefs: int) -> None:
         if not sink.has(ESCAPES) and sink.param_out and sink.fn is loc.fn:

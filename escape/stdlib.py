@@ -84,6 +84,10 @@ class FuncTable(Mapping[str, dict[str, Any]]):
     def __contains__(self, key: object) -> bool:
         return key in self._raw
 
+    def raw(self, key: str) -> str | None:
+        """The record's JSON text, undecoded (None if there is no such function)."""
+        return self._raw.get(key)
+
     def __repr__(self) -> str:
         return f"FuncTable({len(self._raw)} functions)"
 
@@ -108,13 +112,79 @@ def _data_ref() -> Traversable | Path:
         return Path(__file__).resolve().parent / "data" / DATA_NAME
 
 
+class _Archive:
+    """Just enough of a zip reader for the shipped archive: `read` and `namelist`.
+
+    zipfile builds a ZipInfo object per member when it opens an archive, which costs more
+    than everything else a one-file run does with the data; this indexes the central
+    directory with one struct call per member. Members are inflated (and their CRC
+    checked) on demand. An archive this does not expect (zip64, encryption, a compression
+    other than deflate) raises ValueError, and the caller uses zipfile instead."""
+
+    __slots__ = ("_buf", "_index")
+
+    def __init__(self, buf: bytes) -> None:
+        import struct
+
+        self._buf = buf
+        end = buf.rfind(b"PK\x05\x06", max(0, len(buf) - 22 - 65535))
+        if end < 0 or len(buf) < end + 22:
+            raise ValueError("no end of central directory")
+        (_, disk, cd_disk, _n_disk, count, cd_size, cd_off,
+         _clen) = struct.unpack_from("<4s4H2LH", buf, end)
+        if disk or cd_disk or count == 0xFFFF or cd_off == 0xFFFFFFFF or \
+                cd_off + cd_size > end:
+            raise ValueError("multi-disk or zip64 archive")
+        index: dict[str, tuple[int, int, int, int, int]] = {}
+        unpack = struct.Struct("<4s6H3L5H2L").unpack_from
+        pos = cd_off
+        for _ in range(count):
+            (sig, _made, _need, flags, method, _time, _date, crc, csize, usize, nlen, elen,
+             clen, _start, _iattr, _eattr, off) = unpack(buf, pos)
+            if sig != b"PK\x01\x02" or flags & 1 or method not in (0, 8) or \
+                    0xFFFFFFFF in (csize, usize, off):
+                raise ValueError("unexpected member")
+            raw = buf[pos + 46:pos + 46 + nlen]
+            name = raw.decode("utf-8" if flags & 0x800 else "cp437")
+            index[name] = (off, method, csize, usize, crc)
+            pos += 46 + nlen + elen + clen
+        self._index = index
+
+    def namelist(self) -> list[str]:
+        return list(self._index)
+
+    def read(self, name: str) -> bytes:
+        import struct
+        import zlib
+
+        entry = self._index.get(name)
+        if entry is None:
+            raise KeyError(f"There is no item named {name!r} in the archive")
+        off, method, csize, usize, crc = entry
+        sig, nlen, elen = struct.unpack_from("<4s22xHH", self._buf, off)
+        if sig != b"PK\x03\x04":
+            raise zipfile.BadZipFile("Bad magic number for file header")
+        start = off + 30 + nlen + elen
+        data = self._buf[start:start + csize]
+        if method == 8:
+            data = zlib.decompress(data, -15)
+        if len(data) != usize or zlib.crc32(data) != crc:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
+        return data
+
+
 @functools.lru_cache(maxsize=1)
-def _archive() -> zipfile.ZipFile:
+def _archive() -> _Archive | zipfile.ZipFile:
     # Opening reads only the central directory; members are decompressed on demand.
     ref = _data_ref()
+    buf = ref.read_bytes()
+    try:
+        return _Archive(buf)
+    except ValueError:
+        pass
     if isinstance(ref, Path):
         return zipfile.ZipFile(ref)
-    return zipfile.ZipFile(io.BytesIO(ref.read_bytes()))  # e.g. installed as a zip
+    return zipfile.ZipFile(io.BytesIO(buf))  # e.g. installed as a zip
 
 
 @functools.lru_cache(maxsize=1)

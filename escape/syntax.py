@@ -355,7 +355,8 @@ def _parse_wording(f: SourceFile, err: Node, toks: list[_Tok]) -> tuple[int, str
 
 
 def text(n: Node) -> str:
-    return n.text.decode("utf-8", "surrogateescape") if n.text is not None else ""
+    t = n.text  # each access copies the bytes out of the tree: read it once
+    return t.decode("utf-8", "surrogateescape") if t is not None else ""
 
 
 def named_children(n: Node) -> list[Node]:
