@@ -295,6 +295,9 @@ class Lowerer:
             fn.body = None
             fn.is_generic = True  # type: ignore[attr-defined]
             return
+        self._lower_body(fn, body)
+
+    def _lower_body(self, fn: ir.Func, body: Node) -> None:
         try:
             fn.body = self.func_body(body)
             _per_iteration_copies(fn)
@@ -322,14 +325,7 @@ class Lowerer:
             if body is None:
                 inst.body = None
                 return
-            inst.body = self.func_body(body)
-            _per_iteration_copies(inst)
-        except Unsupported as u:
-            self._report_unsupported(u)
-            inst.body = []
-        except RecursionError:
-            self.unsupported.append((inst.pos, "nesting too deep to analyze", inst))
-            inst.body = None
+            self._lower_body(inst, body)
         finally:
             self.file, self.fn, self.scope, self.res, self.var_prefix = saved
 

@@ -7,6 +7,7 @@ size (but which is not itself zero-sized) gets one byte of padding before roundi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 PTR_SIZE = 8
@@ -431,23 +432,9 @@ def type_string(t: Type, local_pkg: str = "", _depth: int = 0) -> str:
         return f"{t.pkg_name}.{t.name}"
     if isinstance(t, Basic):
         return t.name
-    if isinstance(t, Pointer):
-        return "*" + s(t.elem)
-    if isinstance(t, Slice):
-        return "[]" + s(t.elem)
-    if isinstance(t, Array):
-        return f"[{t.length}]" + s(t.elem)
-    if isinstance(t, Map):
-        return f"map[{s(t.key)}]{s(t.elem)}"
-    if isinstance(t, Chan):
-        if t.dir == "send":
-            return "chan<- " + s(t.elem)
-        if t.dir == "recv":
-            return "<-chan " + s(t.elem)
-        e = t.elem
-        if isinstance(e, Chan) and e.dir == "recv":
-            return f"chan ({s(e)})"
-        return "chan " + s(e)
+    comp = _composite(t, s)
+    if comp is not None:
+        return comp
     if isinstance(t, Signature):
         return "func" + sig_string(t, local_pkg, d)
     if isinstance(t, Struct):
@@ -468,6 +455,28 @@ def type_string(t: Type, local_pkg: str = "", _depth: int = 0) -> str:
     if isinstance(t, TypeParam):
         return t.name
     return "?"
+
+
+def _composite(t: Type, s: Callable[[Type], str]) -> str | None:
+    """Pointer, slice, array, map and channel types spelled with `s` for their parts."""
+    if isinstance(t, Pointer):
+        return "*" + s(t.elem)
+    if isinstance(t, Slice):
+        return "[]" + s(t.elem)
+    if isinstance(t, Array):
+        return f"[{t.length}]" + s(t.elem)
+    if isinstance(t, Map):
+        return f"map[{s(t.key)}]{s(t.elem)}"
+    if isinstance(t, Chan):
+        if t.dir == "send":
+            return "chan<- " + s(t.elem)
+        if t.dir == "recv":
+            return "<-chan " + s(t.elem)
+        e = t.elem
+        if isinstance(e, Chan) and e.dir == "recv":
+            return f"chan ({s(e)})"
+        return "chan " + s(e)
+    return None
 
 
 def link_string(t: Type, _depth: int = 0) -> str:
@@ -492,20 +501,9 @@ def link_string(t: Type, _depth: int = 0) -> str:
         return f"{t.pkg_path}.{t.name}"
     if isinstance(t, Basic):
         return canon_name(t)
-    if isinstance(t, Pointer):
-        return "*" + s(t.elem)
-    if isinstance(t, Slice):
-        return "[]" + s(t.elem)
-    if isinstance(t, Array):
-        return f"[{t.length}]" + s(t.elem)
-    if isinstance(t, Map):
-        return f"map[{s(t.key)}]{s(t.elem)}"
-    if isinstance(t, Chan):
-        if t.dir == "send":
-            return "chan<- " + s(t.elem)
-        if t.dir == "recv":
-            return "<-chan " + s(t.elem)
-        return "chan " + s(t.elem)
+    comp = _composite(t, s)
+    if comp is not None:
+        return comp
     if isinstance(t, Signature):
         return "func" + _link_sig(t, d)
     if isinstance(t, Struct):

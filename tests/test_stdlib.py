@@ -218,11 +218,8 @@ def test_funcs_mapping_behaves_like_a_dict() -> None:
     assert funcs["New"] is funcs["New"]
 
 
-def test_sampled_tags_match_compiler() -> None:
-    """Recompile a sample of packages and compare the attached tags with the stored ones.
-
-    The records are compared whole, so this covers every key, `mutator` and `callee` too.
-    """
+def _generator():  # type: ignore[no-untyped-def]
+    """tools/gen_stdlib.py and the go 1.27.3 binary, or skip."""
     if shutil.which("go") is None:
         pytest.skip("go is not on PATH")
     sys.path.insert(0, str(ROOT / "tools"))
@@ -234,6 +231,15 @@ def test_sampled_tags_match_compiler() -> None:
     go = go_binary()
     if go is None:
         pytest.skip("go on PATH is not go1.27.3")
+    return gen_stdlib, go
+
+
+def test_sampled_tags_match_compiler() -> None:
+    """Recompile a sample of packages and compare the attached tags with the stored ones.
+
+    The records are compared whole, so this covers every key, `mutator` and `callee` too.
+    """
+    gen_stdlib, go = _generator()
     got = gen_stdlib.compute_funcs(SAMPLE, go)
     assert sorted(got) == sorted(SAMPLE)
     n_mut = n_call = 0
@@ -252,17 +258,7 @@ def test_sampled_tags_match_compiler() -> None:
 def test_generic_bodies_match_source() -> None:
     """The shipped bodies of generic functions are what the generator reads from GOROOT
     now, and sit at their original lines (positions of instantiated code depend on it)."""
-    if shutil.which("go") is None:
-        pytest.skip("go is not on PATH")
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import gen_stdlib
-        from gocompiler import go_binary
-    finally:
-        sys.path.remove(str(ROOT / "tools"))
-    go = go_binary()
-    if go is None:
-        pytest.skip("go on PATH is not go1.27.3")
+    gen_stdlib, go = _generator()
     paths = ["slices", "maps", "sync", "sync/atomic", "iter", "cmp"]
     infos = gen_stdlib.parse_packages(gen_stdlib.list_packages(go, paths))
     seen = 0
