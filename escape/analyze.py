@@ -98,6 +98,7 @@ class PackageAnalysis:
         self.printer = Printer(pkg_path)
         self.messages: list[Message] = []
         self.analyzed: dict[int, list[Leaks]] = {}
+        self.scans: dict[int, tuple[list[ir.Expr], list[ir.Expr]]] = {}
         self.diagnostics: list[Diagnostic] = []
 
     def run(self) -> list[Message]:
@@ -144,12 +145,29 @@ class PackageAnalysis:
             self.bounds_checks(fn)
         return self.messages
 
+    def _scan(self, fn: ir.Func) -> tuple[list[ir.Expr], list[ir.Expr]]:
+        """One walk over a function's body for the two passes that look at single kinds
+        of expressions: its interface calls (devirtualization) and its index and append
+        expressions (bounds-check notes), in source order."""
+        got = self.scans.get(id(fn))
+        if got is None:
+            calls: list[ir.Expr] = []
+            bounds: list[ir.Expr] = []
+            for e in ir.iter_exprs(fn.body or []):
+                op = e.op
+                if op == "callinter":
+                    calls.append(e)
+                elif op == "index" or op == "append":
+                    bounds.append(e)
+            got = self.scans[id(fn)] = (calls, bounds)
+        return got
+
     # ------------------------------------------------------------ walk-phase notes
 
     def bounds_checks(self, fn: ir.Func) -> None:
         """Indexes the compiler proves in range (walk's `index bounds check elided`)."""
         skip: set[int] = set()
-        for e in ir.iter_exprs(fn.body or []):
+        for e in self._scan(fn)[1]:
             if e.op == "append":
                 # an index argument with a computed index is copied to a temporary first,
                 # and the copy cannot be proven in range
@@ -175,9 +193,7 @@ class PackageAnalysis:
 
     def devirtualize(self, fn: ir.Func) -> None:
         """Interface calls whose receiver has one known concrete type become direct calls."""
-        for e in ir.iter_exprs(fn.body or []):
-            if e.op != "callinter":
-                continue
+        for e in self._scan(fn)[0]:
             sel = e.value
             recv = sel.args[0]
             t = concrete_type(recv, set())

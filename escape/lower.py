@@ -27,7 +27,8 @@ class LowerError(Exception):
 
 
 def _pos_of(f: SourceFile, n: Node) -> ir.Pos:
-    return (n.start_point.row + 1, n.start_point.column + 1, f.display)
+    row, col = n.start_point  # one Point object, unpacked
+    return (row + 1, col + 1, f.display)
 
 
 def _anon(n: Node, kind: str) -> Node | None:
@@ -554,7 +555,8 @@ class Lowerer:
         return out
 
     def p(self, n: Node) -> ir.Pos:
-        return _pos_of(self.file, n)
+        row, col = n.start_point
+        return (row + 1, col + 1, self.file.display)
 
     def _vname(self, name: str) -> str:
         """A variable's printed name: a generic standard-library body instantiated in this
