@@ -328,11 +328,8 @@ class PackageAnalysis:
                               loc.fn, loc)
 
     def param_tag(self, b: Batch, fn: ir.Func, v: ir.Var) -> Leaks:
-        top = fn
-        while top.parent is not None:
-            top = top.parent
         # instantiated generic code is DUPOK: the compiler prints no parameter tags for it
-        diagnose = not fn.is_wrapper and not getattr(top, "is_generic", False)
+        diagnose = not fn.is_wrapper and not getattr(fn.outermost, "is_generic", False)
         named = not getattr(v, "unnamed", False)
         if fn.body is None and T.is_basic(v.type, "uintptr"):
             if diagnose and named:

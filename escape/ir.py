@@ -105,6 +105,14 @@ class Func:
     closure_expr: Expr | None = None
 
     @property
+    def outermost(self) -> Func:
+        """The declared function a function literal is nested in (itself if none)."""
+        f = self
+        while f.parent is not None:
+            f = f.parent
+        return f
+
+    @property
     def is_closure(self) -> bool:
         return self.parent is not None and bool(self.closure_vars)
 

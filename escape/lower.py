@@ -2641,23 +2641,9 @@ def _concrete_instances(res: Resolver) -> list[T.Named]:
     return out
 
 
-def _has_tparam(t: T.Type, _depth: int = 0) -> bool:
-    if _depth > 20:
-        return False
-    d = _depth + 1
-    if isinstance(t, T.TypeParam) or t is T.INVALID:
-        return True
-    if isinstance(t, T.Named):
-        return any(_has_tparam(x, d) for x in t.targs)
-    if isinstance(t, (T.Pointer, T.Slice, T.Array, T.Chan)):
-        return _has_tparam(t.elem, d)
-    if isinstance(t, T.Map):
-        return _has_tparam(t.key, d) or _has_tparam(t.elem, d)
-    if isinstance(t, T.Signature):
-        return any(_has_tparam(p.type, d) for p in t.params + t.results)
-    if isinstance(t, T.Struct):
-        return any(_has_tparam(f.type, d) for f in t.fields)
-    return False
+def _has_tparam(t: T.Type) -> bool:
+    """Does t still mention a type parameter (or a type that did not resolve)?"""
+    return any(isinstance(x, T.TypeParam) or x is T.INVALID for x in T.parts(t))
 
 
 class Instances:

@@ -794,24 +794,11 @@ def bind_type_params(res: Resolver, scope: Scope, names: list[str], cnodes: list
         owner.tparams = tps
 
 
-def _identity_parts(ts: list[T.Type], _depth: int = 0) -> list[int]:
+def _identity_parts(ts: list[T.Type]) -> list[int]:
     """Ids of the type parameters and method-carrying shapes inside ts: two of them can
     share a spelling and still be different types."""
-    out: list[int] = []
-    if _depth > 20:
-        return out
-    for t in ts:
-        if isinstance(t, T.TypeParam) or isinstance(t, T.Named) and t.bound is not None:
-            out.append(id(t))
-        elif isinstance(t, T.Named):
-            out += _identity_parts(t.targs, _depth + 1)
-        elif isinstance(t, (T.Pointer, T.Slice, T.Array, T.Chan)):
-            out += _identity_parts([t.elem], _depth + 1)
-        elif isinstance(t, T.Map):
-            out += _identity_parts([t.key, t.elem], _depth + 1)
-        elif isinstance(t, T.Signature):
-            out += _identity_parts([p.type for p in t.params + t.results], _depth + 1)
-    return out
+    return [id(x) for t in ts for x in T.parts(t)
+            if isinstance(x, T.TypeParam) or isinstance(x, T.Named) and x.bound is not None]
 
 
 def _tparam_decls(tps: Node | None) -> tuple[list[str], list[Node | None]]:

@@ -7,7 +7,7 @@ size (but which is not itself zero-sized) gets one byte of padding before roundi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 PTR_SIZE = 8
@@ -540,22 +540,32 @@ def _link_sig(sig: Signature, depth: int) -> str:
     return out
 
 
-def has_shape(t: Type, _depth: int = 0) -> bool:
-    """Does t mention a shape type (a type argument of instantiated code)?"""
+def parts(t: Type, _depth: int = 0) -> Iterator[Type]:
+    """t and the types it is spelled with: elements, keys, fields, parameters and results,
+    an instance's type arguments (not a named type's underlying type)."""
+    yield t
     if _depth > 20:
-        return False
+        return
     d = _depth + 1
     if isinstance(t, Named):
-        return t.pkg_path == "go.shape" or any(has_shape(x, d) for x in t.targs)
-    if isinstance(t, (Pointer, Slice, Array, Chan)):
-        return has_shape(t.elem, d)
-    if isinstance(t, Map):
-        return has_shape(t.key, d) or has_shape(t.elem, d)
-    if isinstance(t, Signature):
-        return any(has_shape(p.type, d) for p in t.params + t.results)
-    if isinstance(t, Struct):
-        return any(has_shape(f.type, d) for f in t.fields)
-    return False
+        subs: list[Type] = list(t.targs)
+    elif isinstance(t, (Pointer, Slice, Array, Chan)):
+        subs = [t.elem]
+    elif isinstance(t, Map):
+        subs = [t.key, t.elem]
+    elif isinstance(t, Signature):
+        subs = [p.type for p in t.params + t.results]
+    elif isinstance(t, Struct):
+        subs = [f.type for f in t.fields]
+    else:
+        return
+    for x in subs:
+        yield from parts(x, d)
+
+
+def has_shape(t: Type) -> bool:
+    """Does t mention a shape type (a type argument of instantiated code)?"""
+    return any(isinstance(x, Named) and x.pkg_path == "go.shape" for x in parts(t))
 
 
 def sig_string(sig: Signature, local_pkg: str = "", _depth: int = 0) -> str:
