@@ -1631,8 +1631,7 @@ class Lowerer:
         if self._names_type(base):
             return E("type", self.res.resolve_type(n, self.scope), self.p(n))
         x = self.expr(base)
-        if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC and \
-                getattr(x.var.func, "extra_generic", False):
+        if _generic_func(x) is not None:
             return self._explicit(x, [self.res.resolve_type(c, self.scope)
                                       for c in named_children(n) if _key(c) != _key(base)])
         brackets = [c for c in n.children if c.type == "["]
@@ -1665,7 +1664,7 @@ class Lowerer:
         """`F[int]`: a generic function with explicit type arguments."""
         out = E(f.op, f.type, f.pos, f.args, var=f.var, value=f.value, extra=dict(f.extra))
         out.extra["targs"] = targs = list(f.extra.get("targs") or []) + targs
-        gfn = f.var.func if f.var is not None else None
+        gfn = _generic_func(f)
         if gfn is not None:
             res = getattr(gfn, "owner_res", None) or self.res
             res.ensure_sig(gfn)
@@ -1691,8 +1690,7 @@ class Lowerer:
             return E("type", self.res.resolve_type(n, self.scope), self.p(n))
         x = self.expr(base)
         args = named_children(n.child_by_field_name("type_arguments"))
-        if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC and \
-                getattr(x.var.func, "extra_generic", False):
+        if _generic_func(x) is not None:
             return self._explicit(x, [self.res.resolve_type(a, self.scope) for a in args])
         if len(args) != 1:
             raise Unsupported(n, "generic function instantiation")
@@ -1909,9 +1907,7 @@ class Lowerer:
 
     def _x_func_literal(self, n: Node) -> E:
         outer = self.fn
-        top = outer
-        while top is not None and top.parent is not None:
-            top = top.parent
+        top = outer.outermost if outer is not None else None
         # numbered per enclosing function: F.func1, F.func2; inside a literal F.func1.1
         key = id(outer)
         self.funclit_counter[key] = self.funclit_counter.get(key, 0) + 1
@@ -2052,20 +2048,18 @@ class Lowerer:
         pos = self.anchor(n)
         x = self.expr(n.child_by_field_name("operand"))
         idx = n.child_by_field_name("index")
-        if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC and \
-                getattr(x.var.func, "extra_generic", False) and idx.type in _TYPE_NODES:
+        if _generic_func(x) is not None and idx.type in _TYPE_NODES:
             # `reflect.TypeFor[map[string]any]`: a type argument the grammar reads as an index
             return self._explicit(x, [self.res.resolve_type(idx, self.scope)])
         return self._index(x, self.expr(idx), pos, n)
 
     def _index(self, x: E, raw_i: E, pos: ir.Pos, n: Node) -> E:
-        if x.op == "name" and x.var is not None and x.var.cls == ir.FUNC \
-                and getattr(x.var.func, "extra_generic", False) and raw_i.op == "type":
+        generic = _generic_func(x) is not None
+        if generic and raw_i.op == "type":
             return self._explicit(x, [raw_i.type])
         if x.op == "type" and raw_i.op == "type" and isinstance(x.type, T.Named):
             return E("type", self.res.instantiate(x.type, [raw_i.type]), x.pos)
-        if x.op == "type" or x.op == "name" and x.var is not None and x.var.cls == ir.FUNC \
-                and getattr(x.var.func, "extra_generic", False):
+        if x.op == "type" or generic:
             raise Unsupported(n, "generic instantiation")
         u = x.type.underlying()
         if isinstance(u, T.Map):
@@ -2298,8 +2292,7 @@ class Lowerer:
                 raise Unsupported(n, "generic function instantiation")
             f = self.expr(fnode)
             items = named_children(targs)
-            if f.op == "name" and f.var is not None and f.var.cls == ir.FUNC and \
-                    getattr(f.var.func, "extra_generic", False):
+            if _generic_func(f) is not None:
                 f = self._explicit(f, [self.res.resolve_type(a, self.scope) for a in items])
             else:
                 # `fs[i](x)`: a call of an indexed function value
@@ -2329,8 +2322,7 @@ class Lowerer:
                      extra={"unknown": True})
         if f.op == "methvalue":
             return self._method_call(f, arg_nodes, pos, ddd)
-        if f.op == "name" and f.var is not None and f.var.cls == ir.FUNC and (
-                getattr(f.var.func, "extra_generic", False) or f.extra.get("generic_decl")):
+        if _generic_func(f) is not None or f.op == "name" and f.extra.get("generic_decl"):
             return self._generic_call(f, arg_nodes, pos, ddd, n)
         sig = f.type.underlying()
         if not isinstance(sig, T.Signature):
@@ -2400,14 +2392,9 @@ class Lowerer:
         """`x.M()` on a type parameter's value: a call of the method the dictionary holds,
         a function the analysis cannot see (its arguments leak)."""
         recv = mv.args[0]
-        fn = self.fn
-        top = fn
-        while top is not None and top.parent is not None:
-            top = top.parent
-        slots: dict[tuple[str, str], int] = top.extra_dict_slots if hasattr(  # type: ignore
-            top, "extra_dict_slots") else {}
-        if top is not None:
-            top.extra_dict_slots = slots  # type: ignore[attr-defined]
+        top = self.fn.outermost if self.fn is not None else None
+        # the dictionary's method-expression words, numbered by first use in the function
+        slots = self.generics.method_slots.setdefault(id(top), {})
         key = (T.link_string(recv.type), mv.value)
         slot = slots.setdefault(key, len(slots))
         fsig = T.Signature([T.Param(None, recv.type)] + list(sig.params), sig.results,
@@ -2629,6 +2616,14 @@ _TYPE_NODES = {"type_identifier", "pointer_type", "slice_type", "array_type", "m
                "qualified_type", "parenthesized_type", "generic_type"}
 
 
+def _generic_func(e: E) -> ir.Func | None:
+    """The generic function an expression names (not yet instantiated), if it does."""
+    if e.op == "name" and e.var is not None and e.var.cls == ir.FUNC and \
+            getattr(e.var.func, "extra_generic", False):
+        return e.var.func
+    return None
+
+
 def _concrete_instances(res: Resolver) -> list[T.Named]:
     """Instances of the package's generic types whose type arguments are all known."""
     out = []
@@ -2653,6 +2648,7 @@ class Instances:
         self.funcs: dict[tuple[int, tuple[str, ...]], ir.Func] = {}
         self.queue: list[ir.Func] = []
         self.dicts: dict[str, ir.Var] = {}
+        self.method_slots: dict[int, dict[tuple[str, str], int]] = {}
 
 
 _SHAPES: dict[str, T.Named] = {}
