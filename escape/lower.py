@@ -434,8 +434,7 @@ class Lowerer:
             raw.append(self.expr(a, multi=True))
         targs = self.infer(gfn, raw, ddd, list(f.extra.get("targs") or []), n)
         res = getattr(gfn, "owner_res", None) or self.res
-        node, fi = res.func_nodes[id(gfn)]
-        csig = res.signature_in(node, res.tparam_scope(gfn, node, fi, targs), fi)
+        csig = res.instance_signature(gfn, targs, res.func_nodes[id(gfn)])
         args = self.call_args(csig, arg_nodes, pos, ddd, raw=raw)
         inst = self.instance(gfn, targs)
         if not any(T.has_shape(t) for t in targs):

@@ -473,13 +473,20 @@ class Resolver:
                          fn if targs is None else None)
         return scope
 
+    def instance_signature(self, fn: ir.Func, targs: list[T.Type],
+                           decl: tuple[Node, FileInfo]) -> T.Signature:
+        """A generic function's signature with its type parameters bound to targs, read
+        from the declaration `decl` (the stub's, or the shipped body's)."""
+        node, fi = decl
+        return self.signature_in(node, self.tparam_scope(fn, node, fi, targs), fi)
+
     def standin(self, fn: ir.Func, targs: list[T.Type]) -> ir.Func:
         """`F[int]` used as a value: a function with the instance's signature."""
         key = (id(fn), tuple(T.link_string(t) for t in targs))
         w = self.standin_cache.get(key)
         if w is None:
-            node, fi = self.generic_decl(fn)  # original positions for std functions
-            sig = self.signature_in(node, self.tparam_scope(fn, node, fi, targs), fi)
+            # original positions for std functions
+            sig = self.instance_signature(fn, targs, self.generic_decl(fn))
             w = ir.Func(f"{fn.name}[{','.join(key[1])}]", sig, fn.pos)
             w.is_wrapper = True
             w.generic_origin = fn  # type: ignore[attr-defined]
@@ -864,8 +871,7 @@ class InstanceMethods(dict):
         res = getattr(gm, "owner_res", None) or self.gen.res
         res.ensure_sig(gm)
         node, fi = res.func_nodes[id(gm)]
-        scope = res.tparam_scope(gm, node, fi, self.inst.targs)
-        sig = res.signature_in(node, scope, fi)
+        sig = res.instance_signature(gm, self.inst.targs, (node, fi))
         ptr = bool(getattr(gm, "ptr_recv", False))
         base = self.inst.name
         rnode = node.child_by_field_name("receiver")
@@ -878,15 +884,11 @@ class InstanceMethods(dict):
         m.targs = list(self.inst.targs)  # type: ignore[attr-defined]
         m.ptr_recv = ptr  # type: ignore[attr-defined]
         m.recv_named = self.inst  # type: ignore[attr-defined]
-        for attr in ("owner_res", "qual", "std_record"):
+        for attr in ("owner_res", "qual"):  # not std_record: its tags are the generic's
             if hasattr(gm, attr):
                 setattr(m, attr, getattr(gm, attr))
-        m.std_record = None  # type: ignore[attr-defined]
         self[name] = m
         return m
-
-    def __contains__(self, name: object) -> bool:
-        return dict.__contains__(self, name)
 
 
 def _directives_before(n: Node) -> list[str]:
