@@ -2629,15 +2629,10 @@ def _concrete_instances(res: Resolver) -> list[T.Named]:
     for obj in list(res.scope.names.values()):
         gen = getattr(obj.type, "generic", None) if isinstance(obj, TypeName) else None
         for inst in list(gen.instances.values()) if gen is not None else []:
-            if not any(_has_tparam(t) for t in inst.targs):
+            if not any(T.has_tparam(t) for t in inst.targs):
                 inst.underlying()  # its fields may instantiate more types
                 out.append(inst)
     return out
-
-
-def _has_tparam(t: T.Type) -> bool:
-    """Does t still mention a type parameter (or a type that did not resolve)?"""
-    return any(isinstance(x, T.TypeParam) or x is T.INVALID for x in T.parts(t))
 
 
 class Instances:

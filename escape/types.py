@@ -563,6 +563,11 @@ def parts(t: Type, _depth: int = 0) -> Iterator[Type]:
         yield from parts(x, d)
 
 
+def has_tparam(t: Type) -> bool:
+    """Does t still mention a type parameter (or a type that did not resolve)?"""
+    return any(isinstance(x, TypeParam) or x is INVALID for x in parts(t))
+
+
 def has_shape(t: Type) -> bool:
     """Does t mention a shape type (a type argument of instantiated code)?"""
     return any(isinstance(x, Named) and x.pkg_path == "go.shape" for x in parts(t))
