@@ -1500,7 +1500,10 @@ class Lowerer:
                     obj.type = obj.func.sig
                 if self.fn is not None:
                     self.fn.refs.append(obj.func)
-            return E("name", obj.type if obj.type is not None else T.INVALID, pos, var=obj)
+            e = E("name", obj.type if obj.type is not None else T.INVALID, pos, var=obj)
+            if obj.cls in (ir.FUNC, ir.GLOBAL) and self.res is not self.home_res:
+                e.extra["qual"] = self.res.name  # a std body's own globals print qualified
+            return e
         if isinstance(obj, Const):
             if obj.name == "iota" and obj.node is None and obj.type is T.UNTYPED_INT:
                 return E("lit", T.UNTYPED_INT, pos, value=self.iota or 0)
