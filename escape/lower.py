@@ -359,7 +359,7 @@ class Lowerer:
         params = [sig.recv] if sig.recv is not None else []
         params.append(T.Param(".dict", T.Pointer(T.UINT8_T), gfn.pos))
         params += sig.params
-        inst = ir.Func(name, T.Signature(params, sig.results, sig.variadic), gfn.pos)
+        inst = ir.Func(name, T.Signature(params, sig.results, sig.variadic), res.decl_pos(gfn))
         inst.is_generic = True  # type: ignore[attr-defined]
         inst.short_name = short  # type: ignore[attr-defined]
         inst.decl = (node, fi)  # type: ignore[attr-defined]

@@ -443,6 +443,14 @@ class Resolver:
         self.generic_decls[id(fn)] = got
         return got
 
+    def decl_pos(self, fn: ir.Func) -> ir.Pos:
+        """Where a generic function's instances are placed: the token after `func` in
+        its declaration (the receiver of a method, the name of a function), at the
+        original position for a standard-library function."""
+        node, fi = self.generic_decl(fn)
+        at = node.child_by_field_name("receiver") or node.child_by_field_name("name")
+        return self.pos(fi.file, at) if at is not None else fn.pos
+
     def tparams_of(self, fn: ir.Func) -> list[T.TypeParam]:
         """A generic function's type parameters (a method's: its receiver type's), with
         their constraints resolved."""
@@ -487,7 +495,7 @@ class Resolver:
         if w is None:
             # original positions for std functions
             sig = self.instance_signature(fn, targs, self.generic_decl(fn))
-            w = ir.Func(f"{fn.name}[{','.join(key[1])}]", sig, fn.pos)
+            w = ir.Func(f"{fn.name}[{','.join(key[1])}]", sig, self.decl_pos(fn))
             w.is_wrapper = True
             w.generic_origin = fn  # type: ignore[attr-defined]
             w.targs = list(targs)  # type: ignore[attr-defined]
@@ -870,13 +878,10 @@ class InstanceMethods(dict):
             return default
         res = getattr(gm, "owner_res", None) or self.gen.res
         res.ensure_sig(gm)
-        node, fi = res.func_nodes[id(gm)]
-        sig = res.instance_signature(gm, self.inst.targs, (node, fi))
+        sig = res.instance_signature(gm, self.inst.targs, res.generic_decl(gm))
         ptr = bool(getattr(gm, "ptr_recv", False))
         base = self.inst.name
-        rnode = node.child_by_field_name("receiver")
-        m = ir.Func(f"(*{base}).{name}" if ptr else f"{base}.{name}", sig,
-                    res.pos(fi.file, rnode) if rnode is not None else gm.pos)
+        m = ir.Func(f"(*{base}).{name}" if ptr else f"{base}.{name}", sig, res.decl_pos(gm))
         m.body = None
         m.is_wrapper = True
         res.standins.append(m)
