@@ -357,9 +357,10 @@ class Lowerer:
             name = f"{res.name}.{name}"
         # a method's receiver comes first, then the dictionary, then the parameters
         params = [sig.recv] if sig.recv is not None else []
-        params.append(T.Param(".dict", T.Pointer(T.UINT8_T), gfn.pos))
+        at = res.decl_pos(gfn)
+        params.append(T.Param(".dict", T.Pointer(T.UINT8_T), at))
         params += sig.params
-        inst = ir.Func(name, T.Signature(params, sig.results, sig.variadic), res.decl_pos(gfn))
+        inst = ir.Func(name, T.Signature(params, sig.results, sig.variadic), at)
         inst.is_generic = True  # type: ignore[attr-defined]
         inst.short_name = short  # type: ignore[attr-defined]
         inst.decl = (node, fi)  # type: ignore[attr-defined]
