@@ -133,8 +133,14 @@ class PackageAnalysis:
             self.analyze_batch(batch)
         if self.explainer is not None:
             # the compiler's method wrappers: no -m decisions, but -m=2 explains them
-            from .wrappers import literal_iface_wrappers, method_value_wrappers, package_wrappers
+            from .wrappers import (
+                literal_iface_wrappers,
+                method_value_wrappers,
+                package_wrappers,
+                shape_pointer_wrappers,
+            )
             for w in (package_wrappers(self.res, self.printer)
+                      + shape_pointer_wrappers(funcs, self.printer)
                       + literal_iface_wrappers(self.printer, funcs)
                       + method_value_wrappers(self.res, self.printer, funcs)):
                 self.analyze_batch([w])

@@ -27,7 +27,6 @@ _GENERIC_M2 = ("explanations inside instantiated generic code (instantiation wra
 # Fixtures whose explanations do not match yet. strict=True: the day one of them starts
 # to match, the test fails until the entry is removed.
 KNOWN_GAPS = {
-    "t_std_generic_value": _GENERIC_M2,
     "t_iface_shape_name": _GENERIC_M2,
     "t_infer_seq_chain": _GENERIC_M2,
     "t_infer_funclit_seq": _GENERIC_M2,
@@ -48,27 +47,20 @@ KNOWN_GAPS = {
     "g_opaque_generic_field": _STD_GENERIC,
     "g_template": _STD_GENERIC,
     "t_event_bus": _GENERIC_M2,
-    "t_generic_box_fields": _GENERIC_M2,
     "t_generic_calls_generic": _GENERIC_M2,
     "t_generic_constraint_methval": _GENERIC_M2,
     "t_generic_defer": _GENERIC_M2,
     "t_generic_embed": _GENERIC_M2,
     "t_generic_goroutine": _GENERIC_M2,
-    "t_generic_grid": _GENERIC_M2,
     "t_generic_iface_args": _GENERIC_M2,
     "t_generic_iface_type": _GENERIC_M2,
-    "t_generic_optional": _GENERIC_M2,
-    "t_generic_pair_method": _GENERIC_M2,
     "t_generic_recursive": _GENERIC_M2,
-    "t_generic_set": _GENERIC_M2,
     "t_generic_stringer": _GENERIC_M2,
     "t_generic_tree": _GENERIC_M2,
     "t_generic_typeswitch": _GENERIC_M2,
     "t_lru_cache": _GENERIC_M2,
     "t_ordered_map": _GENERIC_M2,
-    "t_std_clone_reverse": _GENERIC_M2,
     "t_std_maps_keys": _GENERIC_M2,
-    "t_std_slices_index": _GENERIC_M2,
     "t_std_slices_sort": _GENERIC_M2,
 }
 
