@@ -137,10 +137,12 @@ class PackageAnalysis:
                 literal_iface_wrappers,
                 method_value_wrappers,
                 package_wrappers,
+                shape_iface_wrappers,
                 shape_pointer_wrappers,
             )
             for w in (package_wrappers(self.res, self.printer)
                       + shape_pointer_wrappers(funcs, self.printer)
+                      + shape_iface_wrappers(funcs, self.printer)
                       + literal_iface_wrappers(self.printer, funcs)
                       + method_value_wrappers(self.res, self.printer, funcs)):
                 self.analyze_batch([w])

@@ -363,6 +363,7 @@ class Lowerer:
         inst = ir.Func(name, T.Signature(params, sig.results, sig.variadic), at)
         inst.is_generic = True  # type: ignore[attr-defined]
         inst.short_name = short  # type: ignore[attr-defined]
+        inst.shapes = shapes  # type: ignore[attr-defined]
         inst.decl = (node, fi)  # type: ignore[attr-defined]
         inst.decl_res = res  # type: ignore[attr-defined]
         inst.tscope = tscope  # type: ignore[attr-defined]
