@@ -96,8 +96,9 @@ class Lowerer:
         # every method of a generic type instantiated with concrete types is compiled,
         # called or not
         done: set[int] = set()
+        imported = _reached_instances(res.imported_refs, res.path)
         while True:
-            todo = [i for i in _concrete_instances(res) if id(i) not in done]
+            todo = [i for i in _concrete_instances(res) + imported if id(i) not in done]
             if not todo:
                 break
             for inst_t in todo:
@@ -139,7 +140,7 @@ class Lowerer:
                 args = [E("name", v.type, pos, var=v) for v in w.params]
                 d = self.dict_arg(gfn, targs, pos)
                 args = args[:1] + [d] + args[1:] if w.sig.recv is not None else [d] + args
-                iv = ir.Var(inst.name, inst.sig, pos, ir.FUNC, func=inst)
+                iv = ir.Var(inst.call_name, inst.sig, pos, ir.FUNC, func=inst)  # type: ignore
                 call = E("call", self._result_type(w.sig), pos, args,
                          value=E("name", inst.sig, pos, var=iv), func=inst,
                          ddd=w.sig.variadic)
@@ -349,12 +350,16 @@ class Lowerer:
             rnamed = res.instantiate(gfn.recv_named, shapes)  # type: ignore[attr-defined]
             base = rnamed.name if isinstance(rnamed, T.Named) else "?"
             mname = gfn.name.rsplit(".", 1)[-1]
-            name = f"(*{base}).{mname}" if getattr(gfn, "ptr_recv", False) else f"{base}.{mname}"
+            ptr = getattr(gfn, "ptr_recv", False)
+            short = call_name = f"(*{base}).{mname}" if ptr else f"{base}.{mname}"
+            if res is not self.home_res:
+                qbase = f"{res.name}.{base}"  # called as (*atomic.Pointer[...]).Load
+                call_name = f"(*{qbase}).{mname}" if ptr else f"{qbase}.{mname}"
         else:
-            name = f"{gfn.name}[{','.join(key[1])}]"
-        short = name
-        if res is not self.home_res:
-            name = f"{res.name}.{name}"
+            short = call_name = f"{gfn.name}[{','.join(key[1])}]"
+        name = short if res is self.home_res else f"{res.name}.{short}"
+        if res is not self.home_res and rt is None:
+            call_name = name
         # a method's receiver comes first, then the dictionary, then the parameters
         params = [sig.recv] if sig.recv is not None else []
         at = res.decl_pos(gfn)
@@ -363,6 +368,7 @@ class Lowerer:
         inst = ir.Func(name, T.Signature(params, sig.results, sig.variadic), at)
         inst.is_generic = True  # type: ignore[attr-defined]
         inst.short_name = short  # type: ignore[attr-defined]
+        inst.call_name = call_name  # type: ignore[attr-defined]
         inst.shapes = shapes  # type: ignore[attr-defined]
         inst.decl = (node, fi)  # type: ignore[attr-defined]
         inst.decl_res = res  # type: ignore[attr-defined]
@@ -441,7 +447,7 @@ class Lowerer:
         inst = self.instance(gfn, targs)
         if not any(T.has_shape(t) for t in targs):
             res.standin(gfn, targs)  # the compiler makes a wrapper per instantiation
-        iv = ir.Var(inst.name, inst.sig, f.pos, ir.FUNC, func=inst)
+        iv = ir.Var(inst.call_name, inst.sig, f.pos, ir.FUNC, func=inst)  # type: ignore
         fe = E("name", inst.sig, f.pos, var=iv)
         if self.fn is not None:
             self.fn.refs.append(inst)
@@ -1962,6 +1968,8 @@ class Lowerer:
             e = self._obj_expr(obj, self.p(operand), n, sel) if obj is not None else \
                 E("unknown", T.INVALID, dot, value=Unknown(sel, pn.path))
             e.extra["qual"] = pn.name
+            if e.type is not T.INVALID:
+                self.home_res.imported_refs.append(e.type)
             return e
         if x.op == "type":
             return self._method_expr(x.type, sel, n, dot)
@@ -2637,6 +2645,52 @@ def _concrete_instances(res: Resolver) -> list[T.Named]:
             if not any(T.has_tparam(t) for t in inst.targs):
                 inst.underlying()  # its fields may instantiate more types
                 out.append(inst)
+    return out
+
+
+def _reached_instances(roots: list[T.Type], home: str) -> list[T.Named]:
+    """Instances of imported generic types with concrete type arguments that the given
+    types reach through their structure and their methods' signatures: the compiler reads
+    an imported type with all of that, and compiles every method of each such instance."""
+    out: list[T.Named] = []
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        if isinstance(t, T.Named):
+            if t.pkg_path in ("", "go.shape"):
+                continue
+            gen = getattr(t.origin, "generic", None) if t.origin is not None else None
+            if gen is not None and t.targs and \
+                    not any(T.has_shape(a) or T.has_tparam(a) for a in t.targs):
+                out.append(t)
+            stack.append(t.underlying())
+            if gen is None and t.pkg_path != home:
+                # an imported type's methods are left out: their signatures would load
+                # most of the standard library, and instances reached only through
+                # them are rare
+                continue
+            names = gen.named.methods if gen is not None else t.methods
+            for name in list(names):
+                m = t.methods.get(name)
+                if isinstance(m, ir.Func):
+                    owner = getattr(m, "owner_res", None)
+                    if owner is not None:
+                        owner.ensure_sig(m)
+                    stack.append(m.sig)
+        elif isinstance(t, (T.Pointer, T.Slice, T.Array, T.Chan)):
+            stack.append(t.elem)
+        elif isinstance(t, T.Map):
+            stack += [t.key, t.elem]
+        elif isinstance(t, T.Signature):
+            stack += [p.type for p in t.params] + [p.type for p in t.results]
+        elif isinstance(t, T.Struct):
+            stack += [f.type for f in t.fields]
+        elif isinstance(t, T.Interface):
+            stack += list(t.all_methods().values())
     return out
 
 

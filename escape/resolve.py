@@ -198,6 +198,9 @@ class Resolver:
         # the lowering phase gives them wrapper bodies
         self.standins: list[ir.Func] = []
         self.standin_cache: dict[tuple[int, tuple[str, ...]], ir.Func] = {}
+        # types of the imported objects the package names (the compiler reads each one
+        # with everything its type reaches)
+        self.imported_refs: list[T.Type] = []
 
     # ------------------------------------------------------------ collection
 
@@ -559,7 +562,10 @@ class Resolver:
             if isinstance(pn, PkgName) and pn.pkg is not None and name_node is not None:
                 obj = pn.pkg.scope.names.get(text(name_node))
                 if isinstance(obj, TypeName):
-                    return pn.pkg.type_name_type(obj)
+                    t = pn.pkg.type_name_type(obj)
+                    if not self.lazy:
+                        self.imported_refs.append(t)
+                    return t
             return T.INVALID
         if k == "pointer_type":
             return T.Pointer(self.resolve_type(named_children(n)[0], scope))
@@ -607,7 +613,10 @@ class Resolver:
             targs = [self.resolve_type(a, scope) for a in
                      named_children(n.child_by_field_name("type_arguments"))]
             if isinstance(base, T.Named) and getattr(base, "generic", None) is not None:
-                return self.instantiate(base, targs)
+                inst = self.instantiate(base, targs)
+                if not self.lazy and base.pkg_path != self.path:
+                    self.imported_refs.append(inst)
+                return inst
             self.unsupported.append((self._file_of(n), n, "generic type instantiation"))
             return T.INVALID
         if k == "type_elem" or k == "type_constraint":
