@@ -1100,6 +1100,8 @@ class Lowerer:
         sig = T.Signature(params, [T.Param(None, T.BOOL_T)])
         fn = ir.Func(f"{outer.name}-range{top.rangefunc_count}", sig, pos, parent=outer)
         fn.is_range_body = True  # type: ignore[attr-defined]
+        if getattr(outer, "short_name", None):
+            fn.short_name = f"{outer.short_name}-range{top.rangefunc_count}"  # type: ignore
         outer.closures.append(fn)
         outer.refs.append(fn)
         saved = (self.fn, self.scope)
@@ -1119,6 +1121,7 @@ class Lowerer:
             finally:
                 self.rangefunc_stack.pop()
             fn.body = body
+            self._capture_dict(top)
         finally:
             self.fn, self.scope = saved
         clo = E("closure", sig, pos, func=fn)
@@ -1941,16 +1944,21 @@ class Lowerer:
             self._declare_params(fn, n, self.scope)
             fn.body = self.func_body(n.child_by_field_name("body"))
             _per_iteration_copies(fn)
-            dict_param = next((v for v in top.params if v.name.endswith(".dict")), None) \
-                if top is not None and getattr(top, "is_generic", False) else None
-            if dict_param is not None:
-                # a closure in instantiated code captures the dictionary, last and always
-                self._capture(dict_param, dict_param.pos)
+            self._capture_dict(top)
         finally:
             self.fn, self.scope, self.pending_decls = saved
         e = E("closure", sig, self.p(n), func=fn)
         fn.closure_expr = e
         return e
+
+    def _capture_dict(self, top: ir.Func | None) -> None:
+        """A closure in instantiated code (a function literal or a range-over-func body)
+        captures the dictionary, last and always."""
+        if top is None or not getattr(top, "is_generic", False):
+            return
+        dict_param = next((v for v in top.params if v.name.endswith(".dict")), None)
+        if dict_param is not None:
+            self._capture(dict_param, dict_param.pos)
 
     # ---- selectors
 

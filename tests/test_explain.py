@@ -32,10 +32,7 @@ _SUBDICT = ("calls between generic functions pass sub-dictionaries, which the co
 KNOWN_GAPS = {
     "g_sync_map_instances": _SUBDICT,
     "t_iface_shape_name": _GENERIC_M2,
-    "t_infer_seq_chain": _GENERIC_M2,
     "t_infer_funclit_seq": _GENERIC_M2,
-    "e_maps_pkg": _STD_GENERIC,
-    "e_once_lazy": _STD_GENERIC,
     "e_slices_pkg": _STD_GENERIC,
     "g_template": _STD_GENERIC,
     "t_event_bus": _GENERIC_M2,
@@ -49,7 +46,6 @@ KNOWN_GAPS = {
     "t_generic_tree": _GENERIC_M2,
     "t_lru_cache": _GENERIC_M2,
     "t_ordered_map": _GENERIC_M2,
-    "t_std_maps_keys": _GENERIC_M2,
     "t_std_slices_sort": _GENERIC_M2,
 }
 
