@@ -364,7 +364,7 @@ class PackageAnalysis:
         loc = b.old_loc(v)
         if loc is None:
             return Leaks.heap_all()
-        lk = loc.leaks
+        lk = loc.leaks if loc.leaks is not None else Leaks()
         lk.optimize()
         if diagnose and not loc.has(ESCAPES):
             warned = False

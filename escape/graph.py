@@ -10,7 +10,7 @@ of an expression goes, and with how many dereferences.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import ir
@@ -141,7 +141,7 @@ class Location:
     captured: bool = False
     reassigned: bool = False
     addrtaken: bool = False
-    leaks: Leaks = field(default_factory=Leaks)
+    leaks: Leaks | None = None  # a parameter's (made by new_loc): only they record leaks
     # solver state
     derefs: int = 0
     walkgen: int = 0
@@ -286,7 +286,9 @@ class Batch:
         cls = n.__class__
         if cls is ir.Var:
             c = n.cls
-            loc.param = c == ir.PARAM
+            if c == ir.PARAM:
+                loc.param = True
+                loc.leaks = Leaks()
             loc.param_out = c == ir.RESULT
             self.var_loc[id(n)] = loc
         elif cls is ir.Expr:

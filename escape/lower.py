@@ -10,7 +10,7 @@ the wrapper closures that go/defer statements become.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -1444,10 +1444,10 @@ class Lowerer:
     def expr(self, n: Node, multi: bool = False, allow_void: bool = False,
              hint: T.Type | None = None) -> E:
         k = n.type
-        m = getattr(self, "_x_" + k, None)
+        m = _EXPR_LOWERERS.get(k)
         if m is None:
             raise Unsupported(n, f"expression {k}")
-        e = m(n, hint) if k in ("composite_literal", "literal_value") else m(n)
+        e = m(self, n, hint) if k in ("composite_literal", "literal_value") else m(self, n)
         if e.extra.get("syn") is None:
             e.extra["syn"] = self.anchor(n)
         return e
@@ -3005,3 +3005,9 @@ def _per_iteration_copies(fn: ir.Func) -> None:
                 s.body.insert(0, copy)
 
     visit(fn.body or [])
+
+
+# Lowerer.expr's dispatch: node type -> the `_x_<node type>` method (one dict lookup
+# instead of building the name and looking it up on the instance for every expression).
+_EXPR_LOWERERS: dict[str, Callable[..., E]] = {
+    name[3:]: f for name, f in vars(Lowerer).items() if name.startswith("_x_")}

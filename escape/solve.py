@@ -113,9 +113,9 @@ class Solver:
                         b.emit(explain.leaks(b, root, loc, derefs))
                     self.leak_to(loc, root, derefs)
                 if root.attrs & MUTATES:
-                    loc.leaks.add(1, derefs)
+                    loc.leaks.add(1, derefs)  # type: ignore[union-attr]
                 if root.attrs & CALLS:
-                    loc.leaks.add(2, derefs)
+                    loc.leaks.add(2, derefs)  # type: ignore[union-attr]
             if new_attrs & ~loc.attrs:
                 loc.attrs |= new_attrs
                 enqueue(loc)
@@ -137,6 +137,6 @@ class Solver:
         if not sink.has(ESCAPES) and sink.param_out and sink.fn is loc.fn:
             ri = sink.result_index - 1
             if ri < NUM_RESULTS:
-                loc.leaks.add(3 + ri, derefs)
+                loc.leaks.add(3 + ri, derefs)  # type: ignore[union-attr]
                 return
-        loc.leaks.add(0, derefs)
+        loc.leaks.add(0, derefs)  # type: ignore[union-attr]
