@@ -16,6 +16,7 @@ from typing import Any
 
 from . import ir
 from . import types as T
+from .dicts import SubDict, owner_funcs
 from .resolve import Builtin, Const, Nil, PkgName, Resolver, Scope, TypeName, Unknown, Unsupported
 from .syntax import Node, SourceFile, descendants, named_children, text
 
@@ -393,7 +394,22 @@ class Lowerer:
             v = ir.Var(name, T.UINT8_T, pos, ir.GLOBAL)
             self.generics.dicts[name] = v
         x = E("name", v.type, pos, var=v)
-        return E("addr", T.Pointer(v.type), pos, [x], text="&" + name)
+        e = E("addr", T.Pointer(v.type), pos, [x], text="&" + name)
+        top = self.fn.outermost if self.fn is not None else None
+        if top is not None and getattr(top, "is_generic", False) and \
+                any(T.has_shape(t) for t in targs):
+            # type arguments that depend on the caller's: the dictionary comes out of the
+            # caller's own, printed (*[N]uintptr)(.dict[i])
+            dict_param = next((p for p in top.params if p.name.endswith(".dict")), None)
+            if dict_param is not None:
+                gen = getattr(getattr(gfn, "recv_named", None), "generic", None)
+                key = (id(gen) if gen is not None else id(gfn),
+                       tuple(T.link_string(t) for t in targs))
+                callee = self.instance(gfn, targs)
+                insts = self.generics
+                e.extra["subdict"] = SubDict(insts, top, key,
+                                             lambda: owner_funcs(insts, callee), dict_param.name)
+        return e
 
     def infer(self, gfn: ir.Func, raw: list[E], ddd: bool, explicit: list[T.Type],
               n: Node) -> list[T.Type]:
@@ -431,6 +447,25 @@ class Lowerer:
             raise Unsupported(n, f"cannot infer type arguments of {gfn.name}")
         return [b[i] for i in range(len(tps))]
 
+    def _derived_targs(self, gfn: ir.Func, res: Resolver, targs: list[T.Type],
+                       raw: list[E]) -> list[T.Type]:
+        """In instantiated code, a type argument inferred from inside a shape (`E` of
+        `S ~[]E` from a `go.shape.[]main.Player` argument) is the caller's type parameter
+        in the generic source: it stays derived, its shape the caller's own."""
+        top = self.fn.outermost if self.fn is not None else None
+        shapes = getattr(top, "shapes", None) if top is not None else None
+        if not shapes or not any(T.has_shape(a.type) for a in raw):
+            return targs
+        by_link = {T.link_string(sh): sh for sh in shapes}
+        tps = res.tparams_of(gfn)
+        out = []
+        for i, t in enumerate(targs):
+            if not T.has_shape(t):
+                sh = shapify(t, tps[i].basic if i < len(tps) else True)
+                t = by_link.get(T.link_string(sh), t)
+            out.append(t)
+        return out
+
     def _generic_call(self, f: E, arg_nodes: list[Node], pos: ir.Pos, ddd: bool,
                       n: Node) -> E:
         gfn = f.extra.get("generic_decl") or f.var.func  # type: ignore[union-attr]
@@ -442,6 +477,7 @@ class Lowerer:
             raw.append(self.expr(a, multi=True))
         targs = self.infer(gfn, raw, ddd, list(f.extra.get("targs") or []), n)
         res = getattr(gfn, "owner_res", None) or self.res
+        targs = self._derived_targs(gfn, res, targs, raw)
         csig = res.instance_signature(gfn, targs, res.func_nodes[id(gfn)])
         args = self.call_args(csig, arg_nodes, pos, ddd, raw=raw)
         inst = self.instance(gfn, targs)
@@ -2710,6 +2746,7 @@ class Instances:
         self.queue: list[ir.Func] = []
         self.dicts: dict[str, ir.Var] = {}
         self.method_slots: dict[int, dict[tuple[str, str], int]] = {}
+        self.layouts: dict[tuple[int, ...], Any] = {}  # dictionary layouts (dicts.py)
 
 
 _SHAPES: dict[str, T.Named] = {}

@@ -74,7 +74,8 @@ class Printer:
         while e.implicit and e.op in _SKIP and e.args:
             e = e.args[0]
         if e.text is not None:
-            return e.text
+            sd = e.extra.get("subdict") if e.extra else None
+            return sd.render() if sd is not None else e.text
         op = e.op
         nprec = 0 if op in _NO_PREC else _PREC.get(op, 8)
         if op == "type" and isinstance(e.type, T.Pointer):

@@ -32,21 +32,15 @@ _SUBDICT = ("calls between generic functions pass sub-dictionaries, which the co
 KNOWN_GAPS = {
     "g_sync_map_instances": _SUBDICT,
     "t_iface_shape_name": _STD_GENERIC,
-    "t_infer_funclit_seq": _SUBDICT,
-    "e_slices_pkg": _SUBDICT,
     "g_template": _STD_GENERIC,
     "t_event_bus": _SUBDICT,
-    "t_generic_calls_generic": _SUBDICT,
     "t_generic_constraint_methval": _GENERIC_M2,
     "t_generic_defer": _SUBDICT,
     "t_generic_embed": _SUBDICT,
     "t_generic_goroutine": _GENERIC_M2,
     "t_generic_iface_type": _GENERIC_M2,
-    "t_generic_recursive": _SUBDICT,
-    "t_generic_tree": _SUBDICT,
     "t_lru_cache": _SUBDICT,
     "t_ordered_map": _SUBDICT,
-    "t_std_slices_sort": _SUBDICT,
 }
 
 
