@@ -39,8 +39,11 @@ class Layout:
     def __init__(self) -> None:
         self.method_exprs: set[tuple[str, str]] = set()
         self.subdicts: list[tuple] = []
-        self.rtypes: set[int] = set()
-        self.itabs: set[tuple[int, int]] = set()
+        self.rtypes: set[tuple[int, int]] = set()
+        self.itabs: set[tuple[int, int, int]] = set()
+        # each method of a generic type declares its own receiver type parameters, so
+        # the types of one method are never those of another: identities are per method
+        self.scope = 0
 
     @property
     def size(self) -> int:
@@ -54,13 +57,13 @@ class Layout:
 
     def rtype(self, t: T.Type | None) -> None:
         if t is not None and T.has_shape(t):
-            self.rtypes.add(id(t))
+            self.rtypes.add((self.scope, id(t)))
 
     def itab(self, src: T.Type | None, dst: T.Type | None) -> None:
         self.rtype(src)
         self.rtype(dst)
         if src is not None and dst is not None and (T.has_shape(src) or T.has_shape(dst)):
-            self.itabs.add((id(src), id(dst)))
+            self.itabs.add((self.scope, id(src), id(dst)))
 
     def var(self, v: ir.Var) -> None:
         if getattr(v, "is_temp", False) or v.name.endswith(".dict") or v.name.startswith("."):
@@ -106,11 +109,11 @@ class Layout:
     def _expr(self, e: ir.Expr, slots: dict[int, dict]) -> None:
         op = e.op
         sd = e.extra.get("subdict") if e.extra else None
-        if sd is not None and sd.key not in self.subdicts:
-            self.subdicts.append(sd.key)
+        if sd is not None and (self.scope, sd.key) not in self.subdicts:
+            self.subdicts.append((self.scope, sd.key))
         if op == "closure" and e.func is not None:
             self.func(e.func, slots)
-        elif op in _CONVS and e.args:
+        elif op in _CONVS and e.args and not e.extra.get("rewrite"):
             if not e.implicit or not _identical(e.args[0].type, e.type):
                 self.itab(e.args[0].type, e.type)
         elif op == "indexmap" or op == "maplit" or op == "makemap" or op == "makechan":
@@ -178,8 +181,11 @@ class SubDict:
 
     def render(self) -> str:
         callee = layout(self.instances, self.callee_funcs())
-        caller = layout(self.instances, owner_funcs(self.instances, self.caller))
-        return f"(*[{callee.size}]uintptr)({self.dict_name}[{caller.subdict_index(self.key)}])"
+        funcs = owner_funcs(self.instances, self.caller)
+        caller = layout(self.instances, funcs)
+        scope = funcs.index(self.caller) if self.caller in funcs else 0
+        i = caller.subdict_index((scope, self.key))
+        return f"(*[{callee.size}]uintptr)({self.dict_name}[{i}])"
 
 
 def owner_funcs(instances: Any, inst: ir.Func) -> list[ir.Func]:
@@ -205,7 +211,8 @@ def layout(instances: Any, funcs: list[ir.Func]) -> Layout:
     got = instances.layouts.get(key)
     if got is None:
         got = Layout()
-        for f in funcs:
+        for i, f in enumerate(funcs):
+            got.scope = i
             got.func(f, instances.method_slots)
         instances.layouts[key] = got
     return got

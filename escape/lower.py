@@ -905,7 +905,7 @@ class Lowerer:
         if init is None:
             return vals
         if first.op == "name":
-            first = E("convnop", first.type, first.pos, [first])
+            first = E("convnop", first.type, first.pos, [first], extra={"rewrite": True})
         first.extra["init"] = init + list(first.extra.get("init") or [])
         return [first] + vals[1:]
 
@@ -2510,7 +2510,7 @@ class Lowerer:
             if first.op == "slicelit" and first.implicit and first.args:
                 first = first.args[0]
             if first.op == "name":
-                wrapped = E("convnop", first.type, first.pos, [first])
+                wrapped = E("convnop", first.type, first.pos, [first], extra={"rewrite": True})
                 if out[0] is first:
                     out[0] = wrapped
                 else:
