@@ -487,7 +487,7 @@ class Lowerer:
         fe = E("name", inst.sig, f.pos, var=iv)
         if self.fn is not None:
             self.fn.refs.append(inst)
-        return E("call", self._result_type(csig), pos, [self.dict_arg(gfn, targs, pos)] + args,
+        return E("call", self._result_type(csig), pos, [self.dict_arg(gfn, targs, f.pos)] + args,
                  value=fe, func=inst, ddd=ddd or csig.variadic)
 
     def _declare_params(self, fn: ir.Func, node: Node, scope: Scope) -> None:
@@ -2436,7 +2436,7 @@ class Lowerer:
             if self.fn is not None:
                 self.fn.refs.append(inst)
             return E("call", self._result_type(sig), pos,
-                     [recv, self.dict_arg(gm, targs, pos)] + args, value=me, func=inst,
+                     [recv, self.dict_arg(gm, targs, mv.pos)] + args, value=me, func=inst,
                      ddd=ddd or sig.variadic, extra={"method": True})
         fsig = T.Signature([T.Param(None, recv_t)] + list(sig.params), sig.results, sig.variadic)
         me = E("methexpr", fsig, mv.pos, func=fn, value=mv.value, extra={"recv": recv_t})
