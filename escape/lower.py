@@ -18,7 +18,7 @@ from . import ir
 from . import types as T
 from .dicts import SubDict, owner_funcs
 from .resolve import Builtin, Const, Nil, PkgName, Resolver, Scope, TypeName, Unknown, Unsupported
-from .syntax import Node, SourceFile, descendants, named_children, text
+from .syntax import NEW_STANDIN, Node, SourceFile, descendants, named_children, text
 
 E = ir.Expr
 
@@ -1512,6 +1512,8 @@ class Lowerer:
 
     def _x_identifier(self, n: Node) -> E:
         name = text(n)
+        if name == NEW_STANDIN and n.start_byte in self.file.new_calls:
+            name = "new"  # new(expr), parsed under another name (syntax.parse)
         pos = self.p(n)
         if name == "_":
             return E("blank", T.INVALID, pos)
@@ -2571,8 +2573,8 @@ class Lowerer:
             if name == "new":
                 a0 = arg_nodes[0]
                 if (a0.type not in _TYPE_NODES and not self._is_type_expr(a0)) or (
-                        a0.type in ("type_identifier", "pointer_type", "qualified_type")
-                        and not self._names_type(a0)):
+                        a0.type in ("type_identifier", "pointer_type", "qualified_type",
+                                    "parenthesized_type") and not self._names_type(a0)):
                     return self._new_value(a0, pos)
                 return E("new", T.Pointer(t), pos, value=t)
             rest = [self.assign_conv(self.expr(a), T.INT_T) for a in arg_nodes[1:]]
@@ -2645,6 +2647,8 @@ class Lowerer:
 
     def _new_value(self, arg: Node, pos: ir.Pos) -> E:
         """Go 1.26 `new(v)`: a temporary initialized to v, and its address."""
+        while arg.type == "parenthesized_type" and named_children(arg):
+            arg = named_children(arg)[0]  # `new((s))` parsed as a type
         v = self.assign_conv(self.expr(arg), None)
         tmp = self.new_temp(v.type, pos)
         tmp.addrtaken = True

@@ -45,6 +45,8 @@ class SourceFile:
     display: str
     src: bytes
     tree: ts.Tree
+    # start bytes of `new` identifiers parsed as NEW_STANDIN (see _rewrite_new_calls)
+    new_calls: frozenset[int] = frozenset()
 
     @property
     def root(self) -> Node:
@@ -57,10 +59,62 @@ class SyntaxProblem(Exception):
         self.display, self.line, self.col, self.msg = display, line, col, msg
 
 
+# tree-sitter-go parses `new(...)`'s argument as a type only; Go 1.26 allows any
+# expression (`new(5)`, `new(s + "x")`). Such a call is parsed again with `new` spelled
+# as this identifier of the same byte length, so every position stays the same.
+NEW_STANDIN = "\u00f1w"
+
+
 def parse(path: Path, display: str, src: bytes) -> SourceFile:
     parser = ts.Parser(language())
     tree = parser.parse(src)
+    if tree.root_node.has_error and b"new" in src:
+        offsets: set[int] = set()
+        best, fixed = tree, src
+        for _ in range(3):  # each pass may expose calls an error had hidden
+            more = _failed_new_calls(best) - offsets
+            if not more:
+                break
+            offsets |= more
+            buf = bytearray(fixed)
+            for off in more:
+                buf[off:off + 3] = NEW_STANDIN.encode()
+            fixed = bytes(buf)
+            best = parser.parse(fixed)
+        if best is not tree and _error_count(best.root_node) < _error_count(tree.root_node):
+            return SourceFile(path, display, src, best, frozenset(offsets))
     return SourceFile(path, display, src, tree)
+
+
+def _failed_new_calls(tree: ts.Tree) -> set[int]:
+    """Start bytes of the `new` identifiers, followed by `(`, that sit in a part of the
+    tree that failed to parse."""
+    out = set()
+    for ident in descendants(tree.root_node, "identifier"):
+        if ident.text != b"new":
+            continue
+        nxt = ident.next_sibling
+        call_failed = ident.parent is not None and ident.parent.type == "call_expression" \
+            and (ident.parent.has_error or (ident.parent.parent is not None
+                                              and ident.parent.parent.has_error))
+        in_error = nxt is not None and nxt.type in ("(", "argument_list", "special_argument_list",
+                                                    "ERROR") and _under_error(ident)
+        if call_failed or in_error:
+            out.add(ident.start_byte)
+    return out
+
+
+def _under_error(n: Node) -> bool:
+    p = n.parent
+    while p is not None:
+        if p.type == "ERROR":
+            return True
+        p = p.parent
+    return False
+
+
+def _error_count(n: Node) -> int:
+    return len(descendants(n, "ERROR")) + (1 if n.has_error else 0)
 
 
 def first_syntax_error(f: SourceFile) -> SyntaxProblem | None:
