@@ -150,8 +150,8 @@ class Location:
     queued_one: int = 0
     name: str = ""
 
-    def __hash__(self) -> int:
-        return self.index
+    # hashed by identity (eq=False): a location is a key of the graph's adjacency dicts,
+    # whose order is insertion order, so the hash never shows in the output
 
     def has(self, a: int) -> bool:
         return bool(self.attrs & a)

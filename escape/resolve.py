@@ -169,6 +169,13 @@ class FileInfo:
     imports: list[PkgName] = field(default_factory=list)
 
 
+# top-level node type -> the kind of declaration `Resolver._collect_decl` takes
+_DECL_KINDS = {"package_clause": "package", "import_declaration": "import",
+               "function_declaration": "func", "method_declaration": "method",
+               "type_declaration": "type", "const_declaration": "const",
+               "var_declaration": "var"}
+
+
 class Resolver:
     """Package-level resolution for one package (the analyzed one or an imported stub)."""
 
@@ -205,14 +212,20 @@ class Resolver:
     # ------------------------------------------------------------ collection
 
     def collect(self) -> None:
-        from .syntax import matches
         for f in self.files:
             fi = FileInfo(f, Scope(self.scope))
             self.file_infos.append(fi)
-            for _, caps in matches("declarations", f.root):
-                for kind, nodes in caps.items():
-                    for n in nodes:
-                        self._collect_decl(kind, n, fi)
+            # the file's top-level declarations in source order (a direct look at the
+            # root's children: a query would walk the whole tree)
+            for n in f.root.children:
+                kind = _DECL_KINDS.get(n.type)
+                if kind is None:
+                    continue
+                if kind == "package":
+                    n = next((c for c in n.children if c.type == "package_identifier"), None)
+                    if n is None:
+                        continue
+                self._collect_decl(kind, n, fi)
         for tn, spec, fi in self.pending_types:
             if self.lazy and isinstance(tn.type, T.Named):
                 tn.type.lazy = (lambda tn=tn, spec=spec, fi=fi:
