@@ -138,10 +138,10 @@ class PackageAnalysis:
                 method_value_wrappers,
                 package_wrappers,
                 shape_iface_wrappers,
-                shape_pointer_wrappers,
+                shape_wrappers,
             )
             for w in (package_wrappers(self.res, self.printer)
-                      + shape_pointer_wrappers(funcs, self.printer)
+                      + shape_wrappers(self.res, funcs, self.printer)
                       + shape_iface_wrappers(funcs, self.printer)
                       + literal_iface_wrappers(self.printer, funcs)
                       + method_value_wrappers(self.res, self.printer, funcs)):
