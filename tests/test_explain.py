@@ -37,7 +37,6 @@ KNOWN_GAPS = {
     "g_sync_map_instances": _SUBDICT,
     "t_iface_shape_name": _STD_GENERIC,
     "g_template": _STD_GENERIC,
-    "t_generic_iface_type": _GENERIC_M2,
 }
 
 
