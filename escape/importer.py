@@ -40,6 +40,8 @@ class StdImporter:
         sf = parse(Path(f"$GOROOT/src/{path}/stub.go"), f"$GOROOT/src/{path}/stub.go",
                    pkg.stub.encode())
         res = Resolver([sf], path, self)
+        res.line_map = [(stub_line, f"$GOROOT/src/{pkg.path}/{fname}", orig)
+                        for stub_line, fname, orig in pkg.lines]
         low = Lowerer(res)
         res.lowerer = low  # type: ignore[attr-defined]
         res.lazy = True

@@ -10,6 +10,7 @@ the wrapper closures that go/defer statements become.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
@@ -2878,6 +2879,7 @@ class Instances:
 
 
 _SHAPES: dict[str, T.Named] = {}
+_MAX_SHAPE_LEN = 500
 
 
 def shapify(t: T.Type, basic: bool) -> T.Type:
@@ -2889,6 +2891,11 @@ def shapify(t: T.Type, basic: bool) -> T.Type:
     if basic and isinstance(under, T.Pointer):
         under = T.Pointer(T.UINT8_T)
     name = T.link_string(under)
+    if len(name) > _MAX_SHAPE_LEN:
+        # the compiler hashes long shape names (its -d=maxshapelen, 500 by default)
+        digest = bytearray(hashlib.sha256(name.encode()).digest())
+        digest[0] ^= 0xFF
+        name = digest.hex()
     sh = _SHAPES.get(name)
     if sh is None:
         sh = T.Named(name, "go.shape", "go.shape", under)

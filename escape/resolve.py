@@ -7,6 +7,7 @@ constants, package variables and functions. Function bodies are lowered later
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,6 +202,9 @@ class Resolver:
         self.lazy = False  # imported packages resolve declarations on first use
         self.generic_source: Any = None  # key -> shipped body source (imported packages)
         self.generic_decls: dict[int, tuple[Node, FileInfo]] = {}
+        # an imported standard-library package: where each declaration of its stub
+        # (files[0]) came from, as (stub line, display path, original line), by stub line
+        self.line_map: list[tuple[int, str, int]] = []
         # stand-ins for instantiated generic functions and methods (see InstanceMethods);
         # the lowering phase gives them wrapper bodies
         self.standins: list[ir.Func] = []
@@ -528,7 +532,19 @@ class Resolver:
     # ------------------------------------------------------------ types
 
     def pos(self, f: SourceFile, n: Node) -> ir.Pos:
-        return (n.start_point.row + 1, n.start_point.column + 1, f.display)
+        row, col = n.start_point
+        if self.line_map and f is self.files[0]:
+            return self.original_pos(row + 1, col + 1)
+        return (row + 1, col + 1, f.display)
+
+    def original_pos(self, line: int, col: int) -> ir.Pos:
+        """A stub position of a standard-library package in its original file (each
+        declaration keeps its line structure in the stub)."""
+        i = bisect.bisect_right(self.line_map, (line, "\uffff")) - 1
+        if i < 0:
+            return (line, col, self.files[0].display)
+        stub_line, display, orig = self.line_map[i]
+        return (orig + line - stub_line, col, display)
 
     def param_list(self, n: Node | None, scope: Scope, f: SourceFile
                    ) -> tuple[list[T.Param], bool]:

@@ -103,6 +103,8 @@ class StdPackage:
     files: tuple[str, ...] = ()
     import_map: dict[str, str] = field(default_factory=dict)
     generic: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # key -> body source
+    # (stub line, file, original line) of each declaration of the stub, by stub line
+    lines: tuple[tuple[int, str, int], ...] = ()
 
 
 def _data_ref() -> Traversable | Path:
@@ -233,9 +235,16 @@ def load_package(import_path: str) -> StdPackage | None:
         for line in zf.read(member).decode().splitlines():
             key, _, rec = line.partition("\t")
             generic[key] = rec
+    lines: list[tuple[int, str, int]] = []
+    member = _member(import_path, "lines.tsv")
+    if member in _names():
+        for line in zf.read(member).decode().splitlines():
+            stub_line, fname, orig = line.split("\t")
+            lines.append((int(stub_line), fname, int(orig)))
     return StdPackage(name=head["name"], path=head["path"], stub=stub, funcs=FuncTable(raw),
                       files=tuple(head.get("files", ())),
-                      import_map=head.get("import_map", {}), generic=FuncTable(generic))
+                      import_map=head.get("import_map", {}), generic=FuncTable(generic),
+                      lines=tuple(lines))
 
 
 @functools.lru_cache(maxsize=1)

@@ -413,7 +413,7 @@ def identical(a: Type, b: Type, _depth: int = 0) -> bool:
 
 # ---------------------------------------------------------------- printing
 
-def _pkg_name(path: str) -> str:
+def default_pkg_name(path: str) -> str:
     """The default name of the package at an import path (`math/rand/v2` is `rand`)."""
     parts = path.split("/")
     if len(parts) > 1 and parts[-1][:1] == "v" and parts[-1][1:].isdigit():
@@ -453,7 +453,7 @@ def type_string(t: Type, local_pkg: str = "", _depth: int = 0) -> str:
             name = f.name
             if f.pkg and f.pkg != local_pkg and not name[:1].isupper() and \
                     not (f.pkg == "main" and not local_pkg):
-                name = f"{_pkg_name(f.pkg)}.{name}"  # another package's unexported field
+                name = f"{default_pkg_name(f.pkg)}.{name}"  # another package's unexported field
             parts.append(s(f.type) if f.embedded else f"{name} {s(f.type)}")
         return "struct { " + "; ".join(parts) + " }"
     if isinstance(t, Interface):

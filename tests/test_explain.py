@@ -35,7 +35,6 @@ _INSTANTIATED = ("generic types a concrete instantiation's dictionary names (Wor
 KNOWN_GAPS = {
     "t_generic_methval_curry": _INSTANTIATED,
     "g_sync_map_instances": _SUBDICT,
-    "t_iface_shape_name": _STD_GENERIC,
     "g_template": _STD_GENERIC,
 }
 

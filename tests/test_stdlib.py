@@ -271,3 +271,35 @@ def test_generic_bodies_match_source() -> None:
             assert lines[rec["line"] - 1].startswith(rec["src"].splitlines()[0]), key
             seen += 1
     assert seen > 50  # slices alone has dozens
+
+
+def test_stub_lines_map_to_source() -> None:
+    """Every line of a stub maps back to the line of the original file it came from
+    (wrappers of std interfaces print their parameters there): each stub declaration's
+    lines, comments aside, are the original's, and an interface method's parameter
+    resolves to its line in GOROOT."""
+    gen_stdlib, go = _generator()
+    paths = ["io", "reflect", "sync", "os"]
+    infos = {i.path: i for i in gen_stdlib.parse_packages(gen_stdlib.list_packages(go, paths))}
+    for path in paths:
+        stored = stdlib.load_package(path)
+        assert stored is not None and stored.lines
+        stub = stored.stub.splitlines()
+        info = infos[path]
+        for (line, fname, orig), nxt in zip(stored.lines, list(stored.lines[1:]) + [None]):
+            src = (Path(info.dir) / fname).read_text().splitlines()
+            end = nxt[0] if nxt is not None else len(stub) + 1
+            # a declaration's first line; all the lines of a type declaration
+            last = end if stub[line - 1].startswith("type ") else line + 1
+            for k in range(line, last):
+                text = stub[k - 1].strip()
+                if text:
+                    assert src[orig + k - line - 1].strip().startswith(text.split(" ")[0]), \
+                        (path, k, text)
+    from escape.importer import StdImporter
+    res = StdImporter()("io")
+    assert res is not None
+    read = res.scope.names["Reader"].type.underlying().all_methods()["Read"]
+    pos = read.params[0].pos
+    line = (Path(infos["io"].dir) / pos[2].rsplit("/", 1)[1]).read_text().splitlines()[pos[0] - 1]
+    assert pos[2] == "$GOROOT/src/io/io.go" and line[pos[1] - 1:].startswith("p []byte")

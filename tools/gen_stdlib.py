@@ -22,6 +22,7 @@ keys and members, fixed timestamps and permissions. The build takes a few minute
 from __future__ import annotations
 
 import argparse
+import bisect
 import io
 import json
 import os
@@ -163,19 +164,47 @@ def _descendants(node: Node) -> Iterator[Node]:
         stack.extend(reversed(n.children))
 
 
-def _edit(src: bytes, start: int, end: int, edits: list[tuple[int, int, bytes]]) -> str:
-    """src[start:end] with `edits` (start, end, replacement) applied, blank lines dropped."""
+_NEWLINES: dict[int, tuple[bytes, list[int]]] = {}
+
+
+def _newlines(src: bytes) -> list[int]:
+    """Offsets of the newlines of a file's source (one file at a time is cached)."""
+    got = _NEWLINES.get(id(src))
+    if got is None or got[0] is not src:
+        _NEWLINES.clear()
+        got = (src, [i for i in range(len(src)) if src[i] == 10])
+        _NEWLINES[id(src)] = got
+    return got[1]
+
+
+def _edit(src: bytes, start: int, end: int, edits: list[tuple[int, int, bytes]],
+          rows: list[int] | None = None) -> str:
+    """src[start:end] with `edits` (start, end, replacement) applied, blank lines dropped.
+    With `rows`, the original (0-based) row of each kept line is appended to it."""
     out = bytearray()
+    segments: list[tuple[int, int]] = []  # (offset in out, offset in src) of copied text
     pos = start
     for s, e, rep in sorted(edits):
         if s < pos:  # nested in an earlier edit (e.g. a comment inside a removed value)
             continue
+        segments.append((len(out), pos))
         out += src[pos:s]
+        segments.append((len(out), s))  # a replacement stands where the edit began
         out += rep
         pos = e
+    segments.append((len(out), pos))
     out += src[pos:end]
-    lines = [ln.rstrip() for ln in out.decode().split("\n")]
-    return "\n".join(ln for ln in lines if ln.strip())
+    kept = []
+    offset = 0
+    for ln in out.split(b"\n"):
+        if ln.strip():
+            kept.append(ln.rstrip().decode())
+            if rows is not None:
+                i = bisect.bisect_right(segments, (offset, float("inf"))) - 1
+                out_off, src_off = segments[i]
+                rows.append(bisect.bisect_left(_newlines(src), src_off + (offset - out_off)))
+        offset += len(ln) + 1
+    return "\n".join(kept)
 
 
 def _verbatim(src: bytes, node: Node, edits: list[tuple[int, int, bytes]]) -> str:
@@ -256,6 +285,9 @@ class PackageInfo:
     # generic functions' source, analyzed per instantiation inside the user's package:
     # key -> {"file", "line", "src"} (src starts at column 1 of that line)
     generic_bodies: dict[str, dict] = field(default_factory=dict)
+    # (stub line, file, original line) of each declaration's first line: a declaration
+    # keeps its line structure in the stub, so positions inside it map back linearly
+    lines: list[tuple[int, str, int]] = field(default_factory=list)
 
 
 def _pos(node: Node) -> tuple[int, int]:
@@ -428,6 +460,7 @@ def build_stub_and_funcs(pkg: dict, parser: Parser | None = None,
 
     merged: set[tuple[str, str]] = set()
     decls: list[str] = []
+    origins: list[tuple[str, list[int]]] = []  # each decl's file, its lines' original rows
     init_count = 0
     for f in files:
         fname, raw = f.name, f.raw
@@ -452,6 +485,7 @@ def build_stub_and_funcs(pkg: dict, parser: Parser | None = None,
             if t in ("package_clause", "import_declaration"):
                 continue
             where = f"{info.path}/{fname}"
+            origins.append((fname, [node.start_point.row]))
             if t in ("type_declaration", "const_declaration"):
                 edits = _comment_edits(node) + _rename_edits(node, ren)
                 if t == "type_declaration":
@@ -460,11 +494,15 @@ def build_stub_and_funcs(pkg: dict, parser: Parser | None = None,
                             tag = n.child_by_field_name("tag")
                             if tag is not None:
                                 edits.append((tag.prev_sibling.end_byte, tag.end_byte, b""))
-                decls.append(_edit(raw, node.start_byte, node.end_byte, edits))
+                rows: list[int] = []
+                decls.append(_edit(raw, node.start_byte, node.end_byte, edits, rows))
+                origins[-1] = (fname, rows)
             elif t == "var_declaration":
                 decls.append(_var_decl_stub(raw, node, f.renamed, where, ren))
             elif t in ("function_declaration", "method_declaration"):
-                decls.append(_func_stub(raw, node, f.generic_spans, ren))
+                rows = []
+                decls.append(_func_stub(raw, node, f.generic_spans, ren, rows))
+                origins[-1] = (fname, rows)
                 fi = _func_info(node, fname, _pragmas(comments), f.generic_spans)
                 if fi is None:
                     continue
@@ -499,6 +537,15 @@ def build_stub_and_funcs(pkg: dict, parser: Parser | None = None,
             header.append(f"\t{alias} {qpath}" if alias else f"\t{qpath}")
         header.append(")")
     info.stub = "\n".join(header + decls) + "\n"
+    line = len(header) + 1
+    for (fname, rows), decl in zip(origins, decls):
+        prev = None
+        for k, row in enumerate(rows):
+            # a run of stub lines that follow the original's one for one
+            if prev is None or row != prev + 1:
+                info.lines.append((line + k, fname, row + 1))
+            prev = row
+        line += decl.count("\n") + 1
     return info
 
 
@@ -545,7 +592,7 @@ def _var_decl_stub(raw: bytes, node: Node, renamed: list[int], where: str,
 
 
 def _func_stub(raw: bytes, node: Node, generic_spans: list[tuple[int, int]],
-               ren: dict[str, str]) -> str:
+               ren: dict[str, str], rows: list[int] | None = None) -> str:
     body = node.child_by_field_name("body")
     end = body.start_byte if body is not None else node.end_byte
     edits = _comment_edits(node, skip=lambda n: n.type == "block")
@@ -553,8 +600,10 @@ def _func_stub(raw: bytes, node: Node, generic_spans: list[tuple[int, int]],
         if child != body:
             edits += _rename_edits(child, ren)
     edits = [e for e in edits if e[0] < end]
-    text = _edit(raw, node.start_byte, end, edits)
+    text = _edit(raw, node.start_byte, end, edits, rows)
     if any(node.start_byte <= s < end for s, _ in generic_spans):
+        if rows is not None:
+            del rows[1:]
         # tree-sitter-go 0.25 cannot parse a method's own type parameters: the signature is
         # kept, in its original text, as a one-line marker comment.
         return "// escape:generic-method " + " ".join(text.split())
@@ -912,7 +961,7 @@ def _result_index(fi: FuncInfo, name: str) -> int | None:
 def package_entry(info: PackageInfo, funcs: dict) -> dict:
     entry = {"path": info.path, "name": info.name, "go_version": GO_VERSION,
              "files": info.files, "stub": info.stub, "funcs": funcs,
-             "generic": info.generic_bodies}
+             "generic": info.generic_bodies, "lines": info.lines}
     if info.import_map:
         entry["import_map"] = info.import_map
     return entry
@@ -933,6 +982,10 @@ def package_members(entry: dict) -> list[tuple[str, bytes]]:
     funcs = b"".join(k.encode() + b"\t" + _dump(v) + b"\n"
                      for k, v in sorted(entry["funcs"].items()))
     out = [(base + "stub.go", entry["stub"].encode()), (base + "funcs.tsv", funcs)]
+    if entry.get("lines"):
+        out.append((base + "lines.tsv", b"".join(
+            f"{stub_line}\t{fname}\t{orig}\n".encode()
+            for stub_line, fname, orig in entry["lines"])))
     if entry.get("generic"):
         out.append((base + "generic.tsv", b"".join(
             k.encode() + b"\t" + _dump(v) + b"\n" for k, v in sorted(entry["generic"].items()))))
@@ -943,7 +996,7 @@ def write_archive(entries: list[dict], out: Path) -> None:
     meta = {"format": FORMAT_VERSION, "go_version": GO_VERSION, "goos": "linux",
             "goarch": "amd64", "cgo_enabled": False,
             "packages": {e["path"]: {k: v for k, v in e.items()
-                                     if k not in ("stub", "funcs", "generic")}
+                                     if k not in ("stub", "funcs", "generic", "lines")}
                          for e in entries}}
     members = [("meta.json", _dump(meta))]
     members += sorted(m for e in entries for m in package_members(e))
