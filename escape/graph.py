@@ -565,7 +565,9 @@ class Walker:
 
     def go_defer(self, s: ir.Stmt) -> None:
         k = self.heap_hole()
-        if s.op == "defer" and self.depth == 1:
+        # a defer in a range-over-func body belongs to the enclosing function's frame:
+        # the compiler allocates it on the heap
+        if s.op == "defer" and self.depth == 1 and not getattr(self.fn, "is_range_body", False):
             k = self.b.later(self.fn, self.depth, self.discard_hole())
         call = s.rhs[0]
         if call.op == "call":

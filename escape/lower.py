@@ -1094,12 +1094,23 @@ class Lowerer:
         yield_t = xt.params[0].type.underlying() if len(xt.params) == 1 else None
         if not isinstance(yield_t, T.Signature) or xt.results:
             raise Unsupported(n, "range over function")
-        for k in ("goto_statement", "defer_statement"):
-            if descendants(body_node, k, stop="func_literal"):
-                raise Unsupported(n, f"range over function with {k.split('_')[0]} in the body")
+        # branches that stay in the body, or break/continue this loop, need no #next
+        inner_labels = {text(c) for ls in descendants(body_node, "labeled_statement",
+                                                     stop="func_literal")
+                        for c in ls.children if c.type == "label_name"}
+        own = n.parent if n.parent is not None and n.parent.type == "labeled_statement" \
+            else None
+        own_label = next((text(c) for c in own.children if c.type == "label_name"), None) \
+            if own is not None else None
+        for g in descendants(body_node, "goto_statement", stop="func_literal"):
+            label = named_children(g)
+            if not label or text(label[0]) not in inner_labels:
+                raise Unsupported(n, "range over function with goto in the body")
         for k in ("break_statement", "continue_statement"):
-            for b in descendants(body_node, k):
-                if named_children(b):  # labeled: may target an outer loop
+            for b in descendants(body_node, k, stop="func_literal"):
+                label = named_children(b)
+                if label and text(label[0]) not in inner_labels and text(label[0]) != own_label:
+                    # leaves the body for an outer loop: the #next machinery
                     raise Unsupported(n, "range over function with a labeled branch")
         left = clause.child_by_field_name("left")
         if left is not None and _anon(clause, ":=") is None:
@@ -1125,6 +1136,13 @@ class Lowerer:
                 if getattr(r, "unnamed", False):
                     r.name = f"#rv{i + 1}"
                     r.unnamed = False  # type: ignore[attr-defined]
+        defers = None
+        if enclosing is None and descendants(body_node, "defer_statement", stop="func_literal"):
+            # the body's defers run when the enclosing function returns: the rewrite
+            # keeps the frame's token in #defers (runtime.deferrangefunc()), which the
+            # body captures
+            defers = ir.Var("#defers", T.ANY_T, (0, 0, ""), ir.LOCAL, fn=outer)
+            outer.dcl.append(defers)
         top.rangefunc_count = getattr(top, "rangefunc_count", 0) + 1  # type: ignore[attr-defined]
         state = ir.Var(self._vname(f"#state{top.rangefunc_count}"), T.INT_T, pos,  # type: ignore
                        ir.LOCAL, fn=outer)
@@ -1150,6 +1168,8 @@ class Lowerer:
             for v in fn.params:
                 v.loopvar = True  # type: ignore[attr-defined]
             self._capture(state, (0, 0, ""))  # the rewrite's references have no position
+            if defers is not None:
+                self._capture(defers, (0, 0, ""))
             mark = ir.Stmt("as", pos, lhs=[E("name", T.INT_T, pos, var=state)],
                            rhs=[E("lit", T.INT_T, pos, value=1)])
             state.assigns += 1
@@ -1403,6 +1423,8 @@ class Lowerer:
             return
         # Build the wrapper: evaluate non-trivial operands into temporaries now.
         outer = self.fn
+        if kind == "defer" and getattr(outer, "is_range_body", False):
+            self.new_temp(T.ANY_T, pos)  # the rewrite's copy of #defers comes first
         tmps: list[ir.Var] = []
         rhs: list[E] = []
 
