@@ -44,6 +44,7 @@ class Layout:
         # each method of a generic type declares its own receiver type parameters, so
         # the types of one method are never those of another: identities are per method
         self.scope = 0
+        self._results: list[ir.Var] = []  # the function being walked
 
     @property
     def size(self) -> int:
@@ -74,12 +75,15 @@ class Layout:
         self.method_exprs.update(slots.get(id(fn), {}))
         for v in fn.params + fn.results:
             self.var(v)
+        self._results = fn.results
         self._stmts(fn.body or [], slots)
 
     def _stmts(self, stmts: list[ir.Stmt], slots: dict[int, dict]) -> None:
+        results = self._results
         for st in _walk_stmts(stmts):
             for v in st.decl_vars:
                 self.var(v)
+            self._assignability(st, results)
             if st.op == "range" and st.rhs:
                 x = st.rhs[0].type
                 u = x.underlying() if x is not None else None
@@ -105,6 +109,22 @@ class Layout:
                         self.var(c.var)
         for e in ir.iter_exprs(stmts):
             self._expr(e, slots)
+
+    def _assignability(self, st: ir.Stmt, results: list[ir.Var]) -> None:
+        """Implicit conversions the lowered code leaves out (a value assigned to a type
+        it is assignable to but not identical with, e.g. a func literal returned as
+        iter.Seq[K]): the compiler's writer converts, so it counts them."""
+        if st.op == "return" and len(st.rhs) == len(results):
+            pairs = [(e, r.type) for e, r in zip(st.rhs, results)]
+        elif st.op == "as" and len(st.lhs) == len(st.rhs):
+            pairs = [(e, lhs.type) for e, lhs in zip(st.rhs, st.lhs) if lhs is not None]
+        else:
+            return
+        for e, dst in pairs:
+            if e is None or e.op in _CONVS or e.op in ("nil", "lit") or T.is_untyped(e.type):
+                continue
+            if not _identical(e.type, dst):
+                self.itab(e.type, dst)
 
     def _expr(self, e: ir.Expr, slots: dict[int, dict]) -> None:
         op = e.op
