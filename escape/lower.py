@@ -702,6 +702,10 @@ class Lowerer:
         elif k == "goto_statement":
             lbl = next((c for c in named_children(n) if c.type == "label_name"), None)
             out.append(ir.Stmt("goto", pos, label=text(lbl) if lbl else None))
+        elif k in ("break_statement", "continue_statement") and self.rangefunc_stack and \
+                self.rangefunc_stack[-1]["body"] is self.fn and named_children(n) and \
+                text(named_children(n)[0]) in self.rangefunc_stack[-1]["leave"]:
+            out.append(self._leave_range_body(pos))
         elif k in ("break_statement", "continue_statement", "fallthrough_statement",
                    "empty_statement"):
             pass
@@ -1106,12 +1110,13 @@ class Lowerer:
             label = named_children(g)
             if not label or text(label[0]) not in inner_labels:
                 raise Unsupported(n, "range over function with goto in the body")
-        for k in ("break_statement", "continue_statement"):
-            for b in descendants(body_node, k, stop="func_literal"):
-                label = named_children(b)
-                if label and text(label[0]) not in inner_labels and text(label[0]) != own_label:
-                    # leaves the body for an outer loop: the #next machinery
-                    raise Unsupported(n, "range over function with a labeled branch")
+        # a labeled break/continue of an outer statement leaves through #next, as a
+        # return does
+        leaving = {text(named_children(b)[0])
+                   for k in ("break_statement", "continue_statement")
+                   for b in descendants(body_node, k, stop="func_literal")
+                   if named_children(b) and text(named_children(b)[0]) not in inner_labels
+                   and text(named_children(b)[0]) != own_label}
         left = clause.child_by_field_name("left")
         if left is not None and _anon(clause, ":=") is None:
             raise Unsupported(n, "range over function assigning existing variables")
@@ -1128,9 +1133,10 @@ class Lowerer:
         target = enclosing["target"] if enclosing else outer
         next_var = enclosing["next"] if enclosing else None
         returns = descendants(body_node, "return_statement", stop="func_literal")
-        if returns and next_var is None:
-            next_var = ir.Var("#next", T.INT_T, (0, 0, ""), ir.LOCAL, fn=outer)
-            outer.dcl.append(next_var)
+        if (returns or leaving) and next_var is None:
+            # one #next for the whole function, whatever loop first needs it
+            next_var = ir.Var("#next", T.INT_T, (0, 0, ""), ir.LOCAL, fn=top)
+            top.dcl.append(next_var)
         if any(named_children(r) for r in returns):
             for i, r in enumerate(target.results):
                 if getattr(r, "unnamed", False):
@@ -1173,7 +1179,8 @@ class Lowerer:
             mark = ir.Stmt("as", pos, lhs=[E("name", T.INT_T, pos, var=state)],
                            rhs=[E("lit", T.INT_T, pos, value=1)])
             state.assigns += 1
-            self.rangefunc_stack.append({"body": fn, "target": target, "next": next_var})
+            self.rangefunc_stack.append({"body": fn, "target": target, "next": next_var,
+                                         "leave": leaving})
             try:
                 body = [mark] + self.block(body_node)
             finally:
@@ -1380,7 +1387,6 @@ class Lowerer:
         """`return xs` inside a range-over-func body: set the results, #next, stop."""
         ctx = self.rangefunc_stack[-1]
         target: ir.Func = ctx["target"]
-        nxt: ir.Var = ctx["next"]
         pos = self.p(n)
         vals = [c for c in named_children(n) if c.type == "expression_list"]
         exprs_n = named_children(vals[0]) if vals else []
@@ -1396,12 +1402,19 @@ class Lowerer:
             rhs = [self.assign_conv(self.expr(e), r.type)
                    for e, r in zip(exprs_n, target.results)]
             out.append(ir.Stmt("as" if len(lhs) == 1 else "as2", pos, lhs=lhs, rhs=rhs))
+        out.append(self._leave_range_body(pos))
+        return ir.Stmt("block", pos, body=out)
+
+    def _leave_range_body(self, pos: ir.Pos) -> ir.Stmt:
+        """`#next = code; return false`: how a range-over-func body leaves for a return
+        or a branch of an outer statement."""
+        nxt: ir.Var = self.rangefunc_stack[-1]["next"]
         self._capture(nxt, pos)
         nxt.assigns += 1
-        out.append(ir.Stmt("as", pos, lhs=[E("name", T.INT_T, pos, var=nxt)],
-                           rhs=[E("lit", T.INT_T, pos, value=-1)]))
-        out.append(ir.Stmt("return", pos, rhs=[E("lit", T.BOOL_T, pos, value=False)]))
-        return ir.Stmt("block", pos, body=out)
+        return ir.Stmt("block", pos, body=[
+            ir.Stmt("as", pos, lhs=[E("name", T.INT_T, pos, var=nxt)],
+                    rhs=[E("lit", T.INT_T, pos, value=-1)]),
+            ir.Stmt("return", pos, rhs=[E("lit", T.BOOL_T, pos, value=False)])])
 
     def _go_defer(self, n: Node, out: list[ir.Stmt]) -> None:
         assert self.fn is not None
