@@ -44,6 +44,7 @@ class Layout:
         # each method of a generic type declares its own receiver type parameters, so
         # the types of one method are never those of another: identities are per method
         self.scope = 0
+        self.types: dict[int, T.Type] = {}  # the run-time types, by identity
         self._results: list[ir.Var] = []  # the function being walked
 
     @property
@@ -59,6 +60,7 @@ class Layout:
     def rtype(self, t: T.Type | None) -> None:
         if t is not None and T.has_shape(t):
             self.rtypes.add((self.scope, id(t)))
+            self.types.setdefault(id(t), t)
 
     def itab(self, src: T.Type | None, dst: T.Type | None) -> None:
         self.rtype(src)
@@ -236,3 +238,46 @@ def layout(instances: Any, funcs: list[ir.Func]) -> Layout:
             got.func(f, instances.method_slots)
         instances.layouts[key] = got
     return got
+
+
+def concrete_instances(layout_: Layout, shapes: list[T.Type], targs: list[T.Type]) -> list[T.Named]:
+    """The generic types a concrete instantiation's dictionary names: its run-time types
+    with each shape replaced by its type argument. The compiler reads them, so every
+    method of each is compiled in the package."""
+    by_link = {T.link_string(sh): t for sh, t in zip(shapes, targs)}
+    out: list[T.Named] = []
+    for t in layout_.types.values():
+        _unshape(t, by_link, out, 0)
+    return out
+
+
+def _unshape(t: T.Type, by_link: dict[str, T.Type], out: list[T.Named], depth: int) -> T.Type:
+    if depth > 20:
+        return t
+    d = depth + 1
+    if isinstance(t, T.Named):
+        if t.pkg_path == "go.shape":
+            return by_link.get(T.link_string(t), t)
+        gen = getattr(t.origin, "generic", None) if t.origin is not None else None
+        if gen is None or not any(T.has_shape(a) for a in t.targs):
+            return t
+        inst = gen.instance([_unshape(a, by_link, out, d) for a in t.targs])
+        if not any(T.has_shape(a) or T.has_tparam(a) for a in inst.targs):
+            out.append(inst)
+        return inst
+    if isinstance(t, T.Pointer):
+        return T.Pointer(_unshape(t.elem, by_link, out, d))
+    if isinstance(t, T.Slice):
+        return T.Slice(_unshape(t.elem, by_link, out, d))
+    if isinstance(t, T.Array):
+        return T.Array(t.length, _unshape(t.elem, by_link, out, d))
+    if isinstance(t, T.Chan):
+        return T.Chan(_unshape(t.elem, by_link, out, d), t.dir)
+    if isinstance(t, T.Map):
+        return T.Map(_unshape(t.key, by_link, out, d), _unshape(t.elem, by_link, out, d))
+    if isinstance(t, T.Signature):
+        return T.Signature([T.Param(p.name, _unshape(p.type, by_link, out, d), p.pos)
+                            for p in t.params],
+                           [T.Param(p.name, _unshape(p.type, by_link, out, d), p.pos)
+                            for p in t.results], t.variadic)
+    return t

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import ir
 from . import types as T
-from .dicts import SubDict, owner_funcs
+from .dicts import SubDict, concrete_instances, layout, owner_funcs
 from .resolve import Builtin, Const, Nil, PkgName, Resolver, Scope, TypeName, Unknown, Unsupported
 from .syntax import NEW_STANDIN, Node, SourceFile, descendants, named_children, text
 
@@ -100,7 +100,9 @@ class Lowerer:
         # called or not
         done: set[int] = set()
         imported = _reached_instances(res.imported_refs, res.path)
+        seen_dicts: set[tuple[int, tuple[str, ...]]] = set()
         while True:
+            imported += self._dictionary_types(seen_dicts, funcs)
             todo = [i for i in _concrete_instances(res) + imported if id(i) not in done]
             if not todo:
                 break
@@ -115,6 +117,23 @@ class Lowerer:
             self._drain(funcs)
             self._wrappers(funcs)
         return funcs
+
+    def _dictionary_types(self, seen: set[tuple[int, tuple[str, ...]]],
+                          funcs: list[ir.Func]) -> list[T.Named]:
+        """Generic types named by the dictionaries of the concrete instantiations the
+        package references (`Start[string]` reads `Worker[string]`), not yet looked at."""
+        out: list[T.Named] = []
+        for gfn, targs in self.generics.concrete:
+            key = (id(gfn), tuple(T.link_string(t) for t in targs))
+            if key in seen:
+                continue
+            seen.add(key)
+            inst = self.instance(gfn, targs)
+            self._drain(funcs)  # the layout walks lowered bodies
+            funcs = owner_funcs(self.generics, inst)
+            out += concrete_instances(layout(self.generics, funcs),
+                                      list(getattr(inst, "shapes", ())), targs)
+        return out
 
     def _wrappers(self, funcs: list[ir.Func]) -> None:
         """Bodies for the stand-ins of instantiated generic functions and methods used as
@@ -397,6 +416,8 @@ class Lowerer:
             self.generics.dicts[name] = v
         x = E("name", v.type, pos, var=v)
         e = E("addr", T.Pointer(v.type), pos, [x], text="&" + name)
+        if not any(T.has_shape(t) for t in targs):
+            self.generics.concrete.append((gfn, list(targs)))
         top = self.fn.outermost if self.fn is not None else None
         if top is not None and getattr(top, "is_generic", False) and \
                 any(T.has_shape(t) for t in targs):
@@ -2911,6 +2932,8 @@ class Instances:
         self.dicts: dict[str, ir.Var] = {}
         self.method_slots: dict[int, dict[tuple[str, str], int]] = {}
         self.layouts: dict[tuple[int, ...], Any] = {}  # dictionary layouts (dicts.py)
+        # concrete instantiations whose dictionary the code references: (generic, targs)
+        self.concrete: list[tuple[ir.Func, list[T.Type]]] = []
 
 
 _SHAPES: dict[str, T.Named] = {}

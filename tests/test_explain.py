@@ -36,7 +36,6 @@ KNOWN_GAPS = {
     "x_rangefunc_outer_branch": ("a labeled branch leaving a nested range-over-func body: "
                                  "the rewrite declares one more temporary in the outer "
                                  "body (its .autotmp numbers are one short here)"),
-    "t_generic_methval_curry": _INSTANTIATED,
     "g_sync_map_instances": _SUBDICT,
     "g_template": _STD_GENERIC,
 }
