@@ -2028,6 +2028,9 @@ class Lowerer:
         results = self.res.result_list(n.child_by_field_name("result"), fi_scope, self.file)
         sig = T.Signature(params, results, variadic)
         fn = ir.Func(f"{base}{sep}{self.funclit_counter[key]}", sig, self.p(n), parent=outer)
+        if getattr(outer, "short_name", None):
+            # in a std instance: `Pull[go.shape.int].func1` in explanations
+            fn.short_name = f"{outer.short_name}{sep}{self.funclit_counter[key]}"  # type: ignore
         if outer is not None:
             outer.closures.append(fn)
             outer.refs.append(fn)
@@ -2148,6 +2151,8 @@ class Lowerer:
         self.funclit_counter[key] = self.funclit_counter.get(key, 0) + 1
         sep = ".func" if outer.parent is None else "."
         fn = ir.Func(f"{outer.name}{sep}{self.funclit_counter[key]}", sig, pos, parent=outer)
+        if getattr(outer, "short_name", None):
+            fn.short_name = f"{outer.short_name}{sep}{self.funclit_counter[key]}"  # type: ignore
         fn.is_wrapper = True
         outer.closures.append(fn)
         outer.refs.append(fn)
