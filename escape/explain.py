@@ -189,6 +189,13 @@ class Explainer:
         if op in ("as", "as2", "as2func", "as2dottype", "as2mapr", "as2recv"):
             rhs = s.rhs if op in ("as", "as2") else s.rhs[:1]
             sym = ":=" if s.extra.get("define", bool(s.decl_vars)) else "="
+            if op == "as2":
+                # a multi-value call's result assigned to _ (after the first) prints as 0
+                rhs_text = ", ".join(
+                    "0" if i > 0 and i < len(s.lhs) and s.lhs[i] is None and e is not None
+                    and e.op == "name" and getattr(e.var, "is_temp", False)
+                    else ("_" if e is None else self.p.expr(e)) for i, e in enumerate(rhs))
+                return f"{self.exprs(s.lhs)} {sym} {rhs_text}"
             return f"{self.exprs(s.lhs)} {sym} {self.exprs(rhs)}"
         if op == "asop":
             from .graph import stmt_text
