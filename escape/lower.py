@@ -1207,7 +1207,7 @@ class Lowerer:
             finally:
                 self.rangefunc_stack.pop()
             fn.body = body
-            self._capture_dict(top)
+            self._capture_dict(outer.outermost)
         finally:
             self.fn, self.scope = saved
         clo = E("closure", sig, pos, func=fn)

@@ -313,11 +313,6 @@ def method_value_wrappers(res: Any, printer: Any, funcs: list[ir.Func]) -> list[
             if e.op != "methvalue" or not e.args:
                 continue
             w = e.args[0].type
-            if isinstance(w, T.Named) and w.pkg_path != res.path:
-                continue
-            if isinstance(w, T.Pointer) and isinstance(w.elem, T.Named) and \
-                    w.elem.pkg_path != res.path:
-                continue
             label = f"({printer.type(w)})" if isinstance(w, T.Pointer) else printer.type(w)
             key = f"{label}.{e.value}"
             if key in seen:
@@ -328,10 +323,19 @@ def method_value_wrappers(res: Any, printer: Any, funcs: list[ir.Func]) -> list[
                 fn = iface_wrapper(w, e.value, sig, e.pos[2], printer)
                 fn.name = key + "-fm"
                 fn.params[0].name = ".this"
+                for i, v in enumerate(fn.params[1:]):
+                    if v.name.startswith("~p"):
+                        v.name = f"~p{i}"  # numbered after the hidden receiver
                 out.append(fn)
                 continue
             fn = concrete_wrapper(res, w, e.value, e.pos[2], printer, method_value=True)
             if fn is not None:
+                base = w.elem if isinstance(w, T.Pointer) else w
+                if isinstance(base, T.Named) and base.pkg_path != res.path:
+                    # another package's type: named without its qualifier, as its own
+                    own = T.type_string(w, base.pkg_path)
+                    fn.short_name = (  # type: ignore[attr-defined]
+                        f"({own})" if isinstance(w, T.Pointer) else own) + f".{e.value}-fm"
                 out.append(fn)
     return out
 
