@@ -140,7 +140,7 @@ class PackageAnalysis:
                 shape_iface_wrappers,
                 shape_wrappers,
             )
-            for w in (package_wrappers(self.res, self.printer, funcs)
+            for w in (package_wrappers(self.res, self.printer, funcs, low.generics.dict_types)
                       + shape_wrappers(self.res, funcs, self.printer)
                       + shape_iface_wrappers(funcs, self.printer)
                       + literal_iface_wrappers(self.printer, funcs)

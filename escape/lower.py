@@ -133,6 +133,7 @@ class Lowerer:
             funcs = owner_funcs(self.generics, inst)
             out += concrete_instances(layout(self.generics, funcs),
                                       list(getattr(inst, "shapes", ())), targs)
+        self.generics.dict_types += out
         return out
 
     def _wrappers(self, funcs: list[ir.Func]) -> None:
@@ -2939,6 +2940,7 @@ class Instances:
         self.layouts: dict[tuple[int, ...], Any] = {}  # dictionary layouts (dicts.py)
         # concrete instantiations whose dictionary the code references: (generic, targs)
         self.concrete: list[tuple[ir.Func, list[T.Type]]] = []
+        self.dict_types: list[T.Named] = []  # the generic types those dictionaries name
 
 
 _SHAPES: dict[str, T.Named] = {}

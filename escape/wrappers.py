@@ -11,6 +11,7 @@ decisions, so they are only built when explanations are asked for.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from . import ir
@@ -370,7 +371,8 @@ def _types_used(funcs: list[ir.Func]) -> Any:
             yield e.type, e.pos[2]
 
 
-def package_wrappers(res: Any, printer: Any, funcs: list[ir.Func]) -> list[ir.Func]:
+def package_wrappers(res: Any, printer: Any, funcs: list[ir.Func],
+                     dict_types: Sequence[T.Named] = ()) -> list[ir.Func]:
     """The wrappers of the package-level named types, in declaration order. A generic
     interface's are those of its instances the code uses as types (shaped ones included;
     an instance made only to check a constraint has none)."""
@@ -388,6 +390,7 @@ def package_wrappers(res: Any, printer: Any, funcs: list[ir.Func]) -> list[ir.Fu
         if gen is not None and isinstance(t.underlying(), T.Interface):
             if used_ifaces is None:
                 used_ifaces = {id(x) for x, _ in _types_used(funcs) if isinstance(x, T.Named)}
+                used_ifaces |= {id(x) for x in dict_types}  # read from a dictionary
             types = [i for i in gen.instances.values()
                      if id(i) in used_ifaces and not any(T.has_tparam(a) for a in i.targs)]
         elif gen is not None:
