@@ -8,6 +8,7 @@ constants, package variables and functions. Function bodies are lowered later
 from __future__ import annotations
 
 import bisect
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -875,8 +876,27 @@ class GenericType:
         self.res, self.named, self.spec, self.fi = res, named, spec, fi
         self.names, self.constraint_nodes = _tparam_decls(tps)
         self.instances: dict[tuple[str, ...], T.Named] = {}
+        self._basic: list[bool] | None = None
+
+    def basic_flags(self) -> list[bool]:
+        """For each type parameter: is its constraint methods-only (pointer arguments
+        share the `*uint8` shape)?"""
+        if self._basic is None:
+            holder = types.SimpleNamespace()
+            bind_type_params(self.res, Scope(self.fi.scope), self.names, self.constraint_nodes,
+                             None, holder)
+            self._basic = [tp.basic for tp in getattr(holder, "tparams", [])]
+        return self._basic
 
     def instance(self, targs: list[T.Type]) -> T.Named:
+        if any(T.has_shape(t) for t in targs) and not all(T.has_shape(t) for t in targs):
+            # in instantiated code a type with one shaped argument is shaped whole
+            # (`StrPair[B]` = `Pair[string, B]` is Pair[go.shape.string,go.shape.int]);
+            # arguments built from shapes (`indirect[K, V]`) keep their methods here
+            from .lower import shapify
+            basic = self.basic_flags()
+            targs = [t if T.has_shape(t) else shapify(t, basic[i] if i < len(basic) else True)
+                     for i, t in enumerate(targs)]
         key = tuple(T.link_string(t) for t in targs)
         # a shape that carries its constraint's methods is its own type argument
         # (and type parameters of different declarations may share a name)
