@@ -483,7 +483,8 @@ class Walker:
 
     def _s_range(self, s: ir.Stmt) -> None:
         tmp = self.b.new_loc(None, self.fn, self.depth, True)
-        self.expr(self.H(tmp), s.rhs[0])
+        if not s.extra.get("unevaluated"):
+            self.expr(self.H(tmp), s.rhs[0])
         # variables the range statement still declares (none of them escapes an
         # iteration) are declared outside the loop, as the compiler does
         for v in s.decl_vars:

@@ -1103,6 +1103,11 @@ class Lowerer:
         st = ir.Stmt("range", self.p(n), lhs=lhs, rhs=[x], decl_vars=decl, label=label,
                      extra={"array": over_array,
                             "note_pos": self.p(rng) if rng is not None else self.p(n)})
+        nvars = len(named_children(left)) if left is not None else 0
+        if nvars <= 1 and isinstance(xt, T.Array) and not _has_call_or_recv(x):
+            # at most one iteration variable and a constant length: the range expression
+            # is not evaluated (Go spec)
+            st.extra["unevaluated"] = True
         for v in decl:
             v.defn_stmt = st  # type: ignore[attr-defined]
         st.body = self.block(body_node)
