@@ -42,6 +42,7 @@ class StdImporter:
         res = Resolver([sf], path, self)
         res.line_map = [(stub_line, f"$GOROOT/src/{pkg.path}/{fname}", orig)
                         for stub_line, fname, orig in pkg.lines]
+        res.reach = pkg.reach  # type: ignore[attr-defined]
         low = Lowerer(res)
         res.lowerer = low  # type: ignore[attr-defined]
         res.lazy = True

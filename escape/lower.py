@@ -99,7 +99,7 @@ class Lowerer:
         # every method of a generic type instantiated with concrete types is compiled,
         # called or not
         done: set[int] = set()
-        imported = _reached_instances(res.imported_refs, res.path)
+        imported = _reached_instances(res.imported_refs, res.path, self._std_reach)
         seen_dicts: set[tuple[int, tuple[str, ...]]] = set()
         while True:
             imported += self._dictionary_types(seen_dicts, funcs)
@@ -117,6 +117,13 @@ class Lowerer:
             self._drain(funcs)
             self._wrappers(funcs)
         return funcs
+
+    def _std_reach(self, path: str) -> frozenset[str] | None:
+        """The reach table of an imported standard-library package (None otherwise)."""
+        importer = getattr(self.res, "importer", None)
+        cache = getattr(importer, "cache", {})
+        r = cache.get(path)
+        return getattr(r, "reach", None) if r is not None else None
 
     def _dictionary_types(self, seen: set[tuple[int, tuple[str, ...]]],
                           funcs: list[ir.Func]) -> list[T.Named]:
@@ -2888,10 +2895,13 @@ def _concrete_instances(res: Resolver) -> list[T.Named]:
     return out
 
 
-def _reached_instances(roots: list[T.Type], home: str) -> list[T.Named]:
+def _reached_instances(roots: list[T.Type], home: str,
+                       std_reach: Callable[[str], frozenset[str] | None]) -> list[T.Named]:
     """Instances of imported generic types with concrete type arguments that the given
     types reach through their structure and their methods' signatures: the compiler reads
-    an imported type with all of that, and compiles every method of each such instance."""
+    an imported type with all of that, and compiles every method of each such instance.
+    For a standard-library type, only the parts its package's data lists as leading to
+    an instance (`reach.tsv`) are looked at."""
     out: list[T.Named] = []
     seen: set[int] = set()
     stack = list(roots)
@@ -2907,14 +2917,15 @@ def _reached_instances(roots: list[T.Type], home: str) -> list[T.Named]:
             if gen is not None and t.targs and \
                     not any(T.has_shape(a) or T.has_tparam(a) for a in t.targs):
                 out.append(t)
-            stack.append(t.underlying())
-            if gen is None and t.pkg_path != home:
-                # an imported type's methods are left out: their signatures would load
-                # most of the standard library, and instances reached only through
-                # them are rare
-                continue
-            names = gen.named.methods if gen is not None else t.methods
-            for name in list(names):
+            table = std_reach(t.pkg_path) if gen is None and t.pkg_path != home else None
+            if table is not None:
+                if t.name in table:
+                    stack.append(t.underlying())
+                names = [n for n in t.methods if f"{t.name}.{n}" in table]
+            else:
+                stack.append(t.underlying())
+                names = list(gen.named.methods if gen is not None else t.methods)
+            for name in names:
                 m = t.methods.get(name)
                 if isinstance(m, ir.Func):
                     owner = getattr(m, "owner_res", None)

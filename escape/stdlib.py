@@ -105,6 +105,8 @@ class StdPackage:
     generic: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # key -> body source
     # (stub line, file, original line) of each declaration of the stub, by stub line
     lines: tuple[tuple[int, str, int], ...] = ()
+    # declarations that lead to generic instances: "T" (its underlying type), "T.M"
+    reach: frozenset[str] = frozenset()
 
 
 def _data_ref() -> Traversable | Path:
@@ -241,10 +243,12 @@ def load_package(import_path: str) -> StdPackage | None:
         for line in zf.read(member).decode().splitlines():
             stub_line, fname, orig = line.split("\t")
             lines.append((int(stub_line), fname, int(orig)))
+    member = _member(import_path, "reach.tsv")
+    reach = frozenset(zf.read(member).decode().split()) if member in _names() else frozenset()
     return StdPackage(name=head["name"], path=head["path"], stub=stub, funcs=FuncTable(raw),
                       files=tuple(head.get("files", ())),
                       import_map=head.get("import_map", {}), generic=FuncTable(generic),
-                      lines=tuple(lines))
+                      lines=tuple(lines), reach=reach)
 
 
 @functools.lru_cache(maxsize=1)

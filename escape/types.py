@@ -524,7 +524,16 @@ def link_string(t: Type, _depth: int = 0) -> str:
         parts = []
         for f in t.fields:
             name = f.name if f.name[:1].isupper() or not f.pkg else f"{f.pkg}.{f.name}"
-            parts.append(s(f.type) if f.embedded else f"{name} {s(f.type)}")
+            if not f.embedded:
+                parts.append(f"{name} {s(f.type)}")
+                continue
+            base = f.type.elem if isinstance(f.type, Pointer) else f.type
+            if isinstance(base, Named) and base.name == f.name:
+                parts.append(s(f.type))
+            else:
+                # an embedded field named otherwise than its type (a generic instance,
+                # an alias): `node = pkg.node[...]`
+                parts.append(f"{name} = {s(f.type)}")
         return "struct { " + "; ".join(parts) + " }"
     if isinstance(t, Interface):
         ms = t.all_methods()

@@ -303,3 +303,16 @@ def test_stub_lines_map_to_source() -> None:
     pos = read.params[0].pos
     line = (Path(infos["io"].dir) / pos[2].rsplit("/", 1)[1]).read_text().splitlines()[pos[0] - 1]
     assert pos[2] == "$GOROOT/src/io/io.go" and line[pos[1] - 1:].startswith("p []byte")
+
+
+def test_reach_table() -> None:
+    """The data lists the declarations that lead to instances of generic types: os.File
+    (through file.dirinfo, an atomic.Pointer[dirInfo]) and sync.Pool's pin (poolChainElt's
+    atomic.Pointer fields) do, time.Time does not; the analysis walks only those."""
+    os_ = stdlib.load_package("os")
+    sync_ = stdlib.load_package("sync")
+    time_ = stdlib.load_package("time")
+    assert os_ is not None and sync_ is not None and time_ is not None
+    assert {"File", "file"} <= os_.reach and "FileMode" not in os_.reach
+    assert {"Map", "Pool.pin", "poolChainElt"} <= sync_.reach and "Mutex" not in sync_.reach
+    assert not time_.reach

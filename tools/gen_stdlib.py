@@ -955,13 +955,147 @@ def _result_index(fi: FuncInfo, name: str) -> int | None:
 
 
 # ---------------------------------------------------------------------------
+# Reach: which declarations lead to instances of generic types
+
+
+def _decl_refs(node: Node, tparams: set[str]) -> tuple[set[tuple[str, str]], bool]:
+    """The type names a type expression (or signature) refers to, as (import alias or "",
+    name), and whether it instantiates a generic type with concrete arguments."""
+    refs: set[tuple[str, str]] = set()
+    hot = False
+    for n in _descendants(node):
+        if n.type == "qualified_type":
+            pkg = n.child_by_field_name("package")
+            name = n.child_by_field_name("name")
+            if pkg is not None and name is not None:
+                refs.add((pkg.text.decode(), name.text.decode()))
+        elif n.type == "type_identifier" and (n.parent is None or n.parent.type != "qualified_type"):
+            name = n.text.decode()
+            if name not in tparams:
+                refs.add(("", name))
+        elif n.type == "generic_type":
+            args = n.child_by_field_name("type_arguments")
+            if args is not None and not any(
+                    d.type == "type_identifier" and d.text.decode() in tparams
+                    for d in _descendants(args)):
+                hot = True
+    return refs, hot
+
+
+def _tparam_names(node: Node | None) -> set[str]:
+    if node is None:
+        return set()
+    return {c.text.decode() for d in _descendants(node) if d.type == "type_parameter_declaration"
+            for c in d.children_by_field_name("name")}
+
+
+def compute_reach(infos: list[PackageInfo], parser: Parser | None = None) -> dict[str, list[str]]:
+    """For each package, the non-generic types whose underlying type, and the methods
+    whose signature, lead (through other types, their underlying types and methods) to an
+    instance of a generic type with concrete type arguments: the compiler instantiates
+    those wherever it reads the type (escape/lower.py _reached_instances walks only what
+    is listed here, so a *os.File costs nothing beyond the types that matter)."""
+    parser = parser or new_parser()
+    paths = {i.path for i in infos}
+    names = {i.path: i.name for i in infos}
+    # node: (path, "T") for a type's underlying, (path, "T.M") for a method's signature
+    refs: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    hot: set[tuple[str, str]] = set()
+    methods: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    generic: set[tuple[str, str]] = set()
+    for info in infos:
+        root = parser.parse(info.stub.encode()).root_node
+        aliases: dict[str, str] = {}
+        for spec in _descendants(root):
+            if spec.type != "import_spec":
+                continue
+            path = spec.child_by_field_name("path").text.decode().strip('"')
+            path = info.import_map.get(path, path)
+            nm = spec.child_by_field_name("name")
+            alias = nm.text.decode() if nm is not None else names.get(path, path.rsplit("/", 1)[-1])
+            aliases[alias] = path
+        declared = set()
+        for n in root.children:
+            if n.type == "type_declaration":
+                for spec in n.named_children:
+                    if spec.type in ("type_spec", "type_alias"):
+                        declared.add(spec.child_by_field_name("name").text.decode())
+
+        def key_of(ref: tuple[str, str], here: str = info.path, declared: set[str] = declared,
+                   aliases: dict[str, str] = aliases) -> tuple[str, str] | None:
+            alias, name = ref
+            if alias == "":
+                return (here, name) if name in declared else None
+            path = aliases.get(alias)
+            return (path, name) if path in paths else None
+
+        for n in root.children:
+            if n.type == "type_declaration":
+                for spec in n.named_children:
+                    if spec.type not in ("type_spec", "type_alias"):
+                        continue
+                    name = spec.child_by_field_name("name").text.decode()
+                    tps = _tparam_names(spec.child_by_field_name("type_parameters"))
+                    if tps:
+                        generic.add((info.path, name))  # instances are walked whole
+                        continue
+                    r, h = _decl_refs(spec.child_by_field_name("type"), set())
+                    node = (info.path, name)
+                    refs[node] = {k for k in map(key_of, r) if k is not None}
+                    if h:
+                        hot.add(node)
+            elif n.type == "method_declaration":
+                recv = n.child_by_field_name("receiver")
+                mname = n.child_by_field_name("name")
+                if recv is None or mname is None:
+                    continue
+                base = [d for d in _descendants(recv) if d.type == "type_identifier"]
+                if not base or any(d.type == "generic_type" for d in _descendants(recv)):
+                    continue
+                tname = base[0].text.decode()
+                node = (info.path, f"{tname}.{mname.text.decode()}")
+                r: set[tuple[str, str]] = set()
+                h = False
+                for field_ in ("parameters", "result"):
+                    part = n.child_by_field_name(field_)
+                    if part is not None:
+                        r2, h2 = _decl_refs(part, set())
+                        r |= r2
+                        h = h or h2
+                refs[node] = {k for k in map(key_of, r) if k is not None}
+                if h:
+                    hot.add(node)
+                methods.setdefault((info.path, tname), []).append(node)
+    # a node reaches when it is hot or refers to a type whose underlying or methods reach
+    reverse: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for node, rs in refs.items():
+        for t in rs:
+            if t in generic:
+                continue
+            for target in [t] + methods.get(t, []):
+                reverse.setdefault(target, []).append(node)
+    reach = set(hot)
+    todo = list(hot)
+    while todo:
+        x = todo.pop()
+        for y in reverse.get(x, []):
+            if y not in reach:
+                reach.add(y)
+                todo.append(y)
+    out: dict[str, list[str]] = {}
+    for path, name in sorted(reach):
+        out.setdefault(path, []).append(name)
+    return out
+
+
+# ---------------------------------------------------------------------------
 # Archive
 
 
-def package_entry(info: PackageInfo, funcs: dict) -> dict:
+def package_entry(info: PackageInfo, funcs: dict, reach: list[str] | None = None) -> dict:
     entry = {"path": info.path, "name": info.name, "go_version": GO_VERSION,
              "files": info.files, "stub": info.stub, "funcs": funcs,
-             "generic": info.generic_bodies, "lines": info.lines}
+             "generic": info.generic_bodies, "lines": info.lines, "reach": reach or []}
     if info.import_map:
         entry["import_map"] = info.import_map
     return entry
@@ -982,6 +1116,8 @@ def package_members(entry: dict) -> list[tuple[str, bytes]]:
     funcs = b"".join(k.encode() + b"\t" + _dump(v) + b"\n"
                      for k, v in sorted(entry["funcs"].items()))
     out = [(base + "stub.go", entry["stub"].encode()), (base + "funcs.tsv", funcs)]
+    if entry.get("reach"):
+        out.append((base + "reach.tsv", "".join(f"{r}\n" for r in entry["reach"]).encode()))
     if entry.get("lines"):
         out.append((base + "lines.tsv", b"".join(
             f"{stub_line}\t{fname}\t{orig}\n".encode()
@@ -996,7 +1132,8 @@ def write_archive(entries: list[dict], out: Path) -> None:
     meta = {"format": FORMAT_VERSION, "go_version": GO_VERSION, "goos": "linux",
             "goarch": "amd64", "cgo_enabled": False,
             "packages": {e["path"]: {k: v for k, v in e.items()
-                                     if k not in ("stub", "funcs", "generic", "lines")}
+                                     if k not in ("stub", "funcs", "generic", "lines",
+                                                  "reach")}
                          for e in entries}}
     members = [("meta.json", _dump(meta))]
     members += sorted(m for e in entries for m in package_members(e))
@@ -1081,10 +1218,12 @@ def main(argv: list[str] | None = None) -> int:
 
     entries, all_problems = [], []
     n_funcs = n_tagged = n_inline = 0
+    reach = compute_reach(infos)
+    say(f"{sum(map(len, reach.values()))} declarations lead to generic instances")
     for info in infos:
         funcs, problems = attach(info, output)
         all_problems += problems
-        entries.append(package_entry(info, funcs))
+        entries.append(package_entry(info, funcs, reach.get(info.path)))
         n_funcs += len(funcs)
         n_tagged += sum(1 for f in funcs.values() if any(p["reported"] for p in f["params"]))
         n_inline += sum(1 for f in funcs.values() if f["inline"] is not None)
