@@ -2131,9 +2131,22 @@ class Lowerer:
                  [E("deref", words, pos, [E("name", dict_param.type, pos, var=dict_param)],
                     implicit=True), E("lit", T.INT_T, pos, value=slot)])
         entry = E("convnop", fsig, pos, [E("addr", T.Pointer(T.UINTPTR_T), pos, [word])])
+
+        def call(captured: list[E], params: list[E]) -> E:
+            return E("call", self._result_type(sig), pos, [captured[1]] + params,
+                     value=captured[0], ddd=sig.variadic)
+        return self._curry([entry, recv], sig, pos, call)
+
+    def _curry(self, values: list[E], sig: T.Signature, pos: ir.Pos,
+               call: Callable[[list[E], list[E]], E]) -> E:
+        """The compiler's curried closure for a method value in instantiated code: the
+        values go into temporaries (`.autotmp_N := v`) where the value is made, and a
+        closure it never reports captures them and returns call(temporaries, params)."""
+        outer = self.fn
+        assert outer is not None
         init: list[ir.Stmt] = []
         temps = []
-        for value in (entry, recv):
+        for value in values:
             tmp = self.new_temp(value.type, pos)
             st = ir.Stmt("as", pos, lhs=[E("name", tmp.type, pos, var=tmp)], rhs=[value],
                          decl_vars=[tmp])
@@ -2146,11 +2159,9 @@ class Lowerer:
         try:
             for tmp in temps:
                 self._capture(tmp, pos)
-            f, r = (E("name", t.type, pos, var=t) for t in temps)
-            call = E("call", self._result_type(sig), pos,
-                     [r] + [E("name", v.type, pos, var=v) for v in fn.params], value=f,
-                     ddd=sig.variadic)
-            fn.body = [ir.Stmt("return" if fn.results else "expr", pos, rhs=[call])]
+            c = call([E("name", t.type, pos, var=t) for t in temps],
+                     [E("name", v.type, pos, var=v) for v in fn.params])
+            fn.body = [ir.Stmt("return" if fn.results else "expr", pos, rhs=[c])]
         finally:
             self.fn = saved
         e = E("closure", sig, pos, func=fn, extra={"init": init})
@@ -2180,41 +2191,22 @@ class Lowerer:
         """`x.M` as a value in instantiated code, M a method of a shaped generic type: the
         compiler evaluates the receiver and the dictionary into temporaries and makes a
         closure (a wrapper it never reports) that calls the shaped method with them."""
-        outer = self.fn
-        assert outer is not None and mv.func is not None
+        assert self.fn is not None and mv.func is not None
         gm, targs = mv.func.generic_origin, mv.func.targs  # type: ignore[attr-defined]
         inst = self.instance(gm, targs)
         pos = mv.pos
-        init: list[ir.Stmt] = []
-        temps = []
-        for value in (mv.args[0], self.dict_arg(gm, targs, pos)):
-            tmp = self.new_temp(value.type, pos)
-            st = ir.Stmt("as", pos, lhs=[E("name", tmp.type, pos, var=tmp)], rhs=[value],
-                         decl_vars=[tmp])
-            tmp.defn_stmt = st  # type: ignore[attr-defined]
-            init.append(st)
-            temps.append(tmp)
         sig = T.Signature([T.Param(None, p.type) for p in inst.sig.params[2:]],
                           list(inst.sig.results), inst.sig.variadic)
-        fn = self._synthetic_closure(outer, sig, pos)
-        saved = self.fn
-        self.fn = fn
-        try:
-            for tmp in temps:
-                self._capture(tmp, pos)
-            args = [E("name", t.type, pos, var=t) for t in temps] + \
-                [E("name", v.type, pos, var=v) for v in fn.params]
+
+        def call(captured: list[E], params: list[E]) -> E:
             me = E("methexpr", inst.sig, pos, func=inst, value=mv.value,
                    extra={"recv": inst.sig.params[0].type})
-            call = E("call", self._result_type(inst.sig), pos, args, value=me, func=inst,
-                     ddd=inst.sig.variadic, extra={"method": True})
-            fn.refs.append(inst)
-            fn.body = [ir.Stmt("return" if fn.results else "expr", pos, rhs=[call])]
-        finally:
-            self.fn = saved
-        e = E("closure", sig, pos, func=fn, extra={"init": init})
-        fn.closure_expr = e
-        return e
+            return E("call", self._result_type(inst.sig), pos, captured + params, value=me,
+                     func=inst, ddd=inst.sig.variadic, extra={"method": True})
+        closure = self._curry([mv.args[0], self.dict_arg(gm, targs, pos)], sig, pos, call)
+        assert closure.func is not None
+        closure.func.refs.append(inst)
+        return closure
 
     def _method_expr(self, t: T.Type, name: str, n: Node, pos: ir.Pos) -> E:
         s = self.res.lookup_selection(t, name)
