@@ -39,8 +39,8 @@ class Layout:
     def __init__(self) -> None:
         self.method_exprs: set[tuple[str, str]] = set()
         self.subdicts: list[tuple] = []
-        self.rtypes: set[tuple[int, int]] = set()
-        self.itabs: set[tuple[int, int, int]] = set()
+        self.rtypes: set[tuple[int, object]] = set()
+        self.itabs: set[tuple[int, object, object]] = set()
         # each method of a generic type declares its own receiver type parameters, so
         # the types of one method are never those of another: identities are per method
         self.scope = 0
@@ -59,14 +59,14 @@ class Layout:
 
     def rtype(self, t: T.Type | None) -> None:
         if t is not None and T.has_shape(t):
-            self.rtypes.add((self.scope, id(t)))
+            self.rtypes.add((self.scope, _ident(t)))
             self.types.setdefault(id(t), t)
 
     def itab(self, src: T.Type | None, dst: T.Type | None) -> None:
         self.rtype(src)
         self.rtype(dst)
         if src is not None and dst is not None and (T.has_shape(src) or T.has_shape(dst)):
-            self.itabs.add((self.scope, id(src), id(dst)))
+            self.itabs.add((self.scope, _ident(src), _ident(dst)))
 
     def var(self, v: ir.Var) -> None:
         if getattr(v, "is_temp", False) or v.name.endswith(".dict") or v.name.startswith("."):
@@ -158,6 +158,14 @@ class Layout:
             else:
                 self.rtype(e.type)
             self.rtype(iface)
+
+
+def _ident(t: T.Type) -> object:
+    """A type's identity as the compiler's writer tells types apart: by object, except
+    that a type parameter (here, its shape, of which a constrained copy may exist) is one."""
+    if isinstance(t, T.Named) and t.pkg_path == "go.shape":
+        return T.link_string(t)
+    return id(t)
 
 
 def _identical(a: T.Type | None, b: T.Type | None) -> bool:

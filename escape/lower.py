@@ -948,6 +948,7 @@ class Lowerer:
         op = {"indexmap": "as2mapr", "dottype": "as2dottype", "recv": "as2recv"}.get(rhs.op,
                                                                                   "as2func")
         if op != "as2func":
+            rhs.extra["commaok"] = True
             rhs2 = [self.assign_conv(rhs, lhs[0].type if lhs[0] is not None else None),
                     E("lit", T.BOOL_T, pos, value=True)]
             return ir.Stmt(op, pos, lhs=lhs, rhs=rhs2)

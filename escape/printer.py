@@ -114,6 +114,9 @@ class Printer:
                 rt = f"({rt})"
             return f"{rt}.{e.value}"
         if op == "dottype":
+            if T.has_shape(e.type):  # the type comes from the dictionary
+                return "<node DYNAMICDOTTYPE2>" if e.extra.get("commaok") else \
+                    "<node DYNAMICDOTTYPE>"
             return f"{self.expr(a[0], nprec)}.({self.type(e.type)})"
         if op in ("index", "indexmap"):
             return f"{self.expr(a[0], nprec)}[{self.expr(a[1])}]"

@@ -421,17 +421,18 @@ def default_pkg_name(path: str) -> str:
     return parts[-1]
 
 
-def type_string(t: Type, local_pkg: str = "", _depth: int = 0) -> str:
-    """The compiler's spelling of a type (`interface {}`, `struct { a int }`, `pkg.T`)."""
+def type_string(t: Type, local_pkg: str = "", _depth: int = 0, symbol: bool = False) -> str:
+    """The compiler's spelling of a type (`interface {}`, `struct { a int }`, `pkg.T`).
+    With `symbol`, as in a symbol's name (a wrapper's), where `any` is `interface {}`."""
     if _depth > 50:
         return "..."
     d = _depth + 1
 
     def s(x: Type) -> str:
-        return type_string(x, local_pkg, d)
+        return type_string(x, local_pkg, d, symbol)
 
     if t is ANY_T:
-        return "any"
+        return "interface {}" if symbol else "any"
     if isinstance(t, Named):
         if t.alias_name:
             return t.alias_name
@@ -444,7 +445,7 @@ def type_string(t: Type, local_pkg: str = "", _depth: int = 0) -> str:
     if comp is not None:
         return comp
     if isinstance(t, Signature):
-        return "func" + sig_string(t, local_pkg, d)
+        return "func" + sig_string(t, local_pkg, d, symbol)
     if isinstance(t, Struct):
         if not t.fields:
             return "struct {}"
@@ -460,7 +461,7 @@ def type_string(t: Type, local_pkg: str = "", _depth: int = 0) -> str:
         ms = t.all_methods()
         if not ms and not t.union:
             return "interface {}"
-        parts = [name + sig_string(sig, local_pkg, d) for name, sig in ms.items()]
+        parts = [name + sig_string(sig, local_pkg, d, symbol) for name, sig in ms.items()]
         return "interface { " + "; ".join(parts) + " }"
     if isinstance(t, Tuple):
         return "(" + ", ".join(s(x) for x in t.types) + ")"
@@ -594,16 +595,19 @@ def has_shape(t: Type) -> bool:
     return any(isinstance(x, Named) and x.pkg_path == "go.shape" for x in parts(t))
 
 
-def sig_string(sig: Signature, local_pkg: str = "", _depth: int = 0) -> str:
+def sig_string(sig: Signature, local_pkg: str = "", _depth: int = 0,
+               symbol: bool = False) -> str:
+    def s(x: Type) -> str:
+        return type_string(x, local_pkg, _depth, symbol)
     ps = []
     for i, p in enumerate(sig.params):
         if sig.variadic and i == len(sig.params) - 1 and isinstance(p.type, Slice):
-            ps.append("..." + type_string(p.type.elem, local_pkg, _depth))
+            ps.append("..." + s(p.type.elem))
         else:
-            ps.append(type_string(p.type, local_pkg, _depth))
+            ps.append(s(p.type))
     out = "(" + ", ".join(ps) + ")"
     if len(sig.results) == 1:
-        out += " " + type_string(sig.results[0].type, local_pkg, _depth)
+        out += " " + s(sig.results[0].type)
     elif sig.results:
-        out += " (" + ", ".join(type_string(r.type, local_pkg, _depth) for r in sig.results) + ")"
+        out += " (" + ", ".join(s(r.type) for r in sig.results) + ")"
     return out
