@@ -142,7 +142,7 @@ class PackageAnalysis:
             )
             for w in (package_wrappers(self.res, self.printer, funcs, low.generics.dict_types)
                       + shape_wrappers(self.res, funcs, self.printer)
-                      + shape_iface_wrappers(funcs, self.printer)
+                      + shape_iface_wrappers(funcs, self.printer, low.generics.read_instances)
                       + literal_iface_wrappers(self.printer, funcs)
                       + method_value_wrappers(self.res, self.printer, funcs)):
                 self.analyze_batch([w])

@@ -108,6 +108,7 @@ class Lowerer:
                 break
             for inst_t in todo:
                 done.add(id(inst_t))
+                self.generics.read_instances.append(inst_t)
                 gen = inst_t.origin.generic  # type: ignore[union-attr]
                 for name, gm in list(gen.named.methods.items()):
                     if isinstance(gm, ir.Func) and getattr(gm, "extra_generic", False):
@@ -2950,6 +2951,9 @@ class Instances:
         # concrete instantiations whose dictionary the code references: (generic, targs)
         self.concrete: list[tuple[ir.Func, list[T.Type]]] = []
         self.dict_types: list[T.Named] = []  # the generic types those dictionaries name
+        # concrete instances whose methods were compiled: the compiler also reads each one's
+        # shaped counterpart (and so makes the wrappers of its interface shapes)
+        self.read_instances: list[T.Named] = []
 
 
 _SHAPES: dict[str, T.Named] = {}

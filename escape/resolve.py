@@ -692,7 +692,7 @@ class Resolver:
         return T.Struct(fields)
 
     def _interface(self, n: Node, scope: Scope) -> T.Type:
-        it = T.Interface()
+        it = T.Interface(pkg=self.path)
         f = self._file_of(n)
         for e in named_children(n):
             if e.type == "method_elem":

@@ -101,6 +101,17 @@ class Interface(Type):
     _all: dict[str, Signature] | None = None
     union: bool = False  # constraint interface with type terms
     core: Type | None = None  # a constraint's single type term (`*T`, `~[]E`), if it has one
+    pkg: str = ""  # the declaring package's path (it qualifies unexported method names)
+
+    def method_pkg(self, name: str) -> str:
+        """The path of the package that declares method `name` (explicit or embedded)."""
+        if name in self.methods:
+            return self.pkg
+        for e in self.embeds:
+            u = e.underlying()
+            if isinstance(u, Interface) and name in u.all_methods():
+                return u.method_pkg(name)
+        return self.pkg
 
     def all_methods(self) -> dict[str, Signature]:
         if self._all is None:
@@ -540,7 +551,9 @@ def link_string(t: Type, _depth: int = 0) -> str:
         ms = t.all_methods()
         if not ms:
             return "interface {}"
-        parts = [name + _link_sig(sig, d) for name, sig in ms.items()]
+        parts = [(name if name[:1].isupper() or not t.method_pkg(name)
+                  else f"{t.method_pkg(name)}.{name}") + _link_sig(sig, d)
+                 for name, sig in ms.items()]
         return "interface { " + "; ".join(parts) + " }"
     if isinstance(t, TypeParam):
         return t.name

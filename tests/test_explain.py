@@ -38,7 +38,6 @@ KNOWN_GAPS = {
                                  "the rewrite declares one more temporary in the outer "
                                  "body (its .autotmp numbers are one short here)"),
     "g_sync_map_instances": _SUBDICT,
-    "g_template": _STD_GENERIC,
 }
 
 
