@@ -1193,8 +1193,9 @@ class Lowerer:
         params = []
         for i, p in enumerate(yield_t.params):
             nm = names[i] if i < len(names) else None
-            params.append(T.Param(text(nm) if nm is not None else None, p.type,
-                                  self.p(nm) if nm is not None else None))
+            # a slot the loop leaves out is the rewrite's #pN, at the statement
+            params.append(T.Param(text(nm) if nm is not None else f"#p{i + 1}", p.type,
+                                  self.p(nm) if nm is not None else pos))
         sig = T.Signature(params, [T.Param(None, T.BOOL_T)])
         fn = ir.Func(f"{outer.name}-range{top.rangefunc_count}", sig, pos, parent=outer)
         fn.is_range_body = True  # type: ignore[attr-defined]
