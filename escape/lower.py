@@ -72,6 +72,7 @@ class Lowerer:
         self.static_values: list[E] = []
         self.generics = Instances()
         self.home_res = res  # the package being lowered (self.res moves into generic bodies)
+        self.stmp_count = 0  # static objects of package-level initializers (pkg..stmp_N)
         self._callee: Node | None = None  # the function expression of the call being lowered
         self.var_prefix = ""
 
@@ -264,7 +265,21 @@ class Lowerer:
                     e = self.expr(vn)
                     if gv is not None:
                         e = self.assign_conv(e, gv.type)
-                    if self._static_init(e):
+                    static = self._static_init(e)
+                    maps: list[tuple[str, int, E]] = []
+                    if static:
+                        self._count_stmps(e)
+                    elif self._static_but_maps(e, maps, None, 0):
+                        # static storage, but a map literal in a field is made at run
+                        # time: init assigns it into the static object
+                        for stmp, off, m in maps:
+                            holder = ir.Var(stmp, m.type, m.pos, ir.GLOBAL)
+                            lhs = E("name", m.type, m.pos, var=holder,
+                                    text=f"({T.type_string(m.type, self.res.path)})"
+                                         f"({stmp}@{off})")
+                            init.body.append(ir.Stmt("as", m.pos, lhs=[lhs], rhs=[m]))
+                        static = True
+                    if static:
                         # statically initialized: no code in init; literals become roots
                         self.static_values.append(e)
                         for c in init.closures[nclos:]:
@@ -284,6 +299,43 @@ class Lowerer:
             self._report_unsupported(u)
         finally:
             self.fn = None
+
+    def _count_stmps(self, e: E) -> None:
+        """Number the static objects (`pkg..stmp_N`) a static initializer allocates."""
+        if e.op in ("ptrlit", "slicelit"):
+            self.stmp_count += 1
+        for a in e.args:
+            self._count_stmps(a)
+
+    def _static_but_maps(self, e: E, maps: list[tuple[str, int, E]], stmp: str | None,
+                         offset: int) -> bool:
+        """Is a package-level initializer static but for map literals in struct fields?
+        Those are collected (static object, byte offset, literal) and replaced by nil in e."""
+        if self._static_init(e):
+            self._count_stmps(e)
+            return True
+        if e.op == "ptrlit" and e.args:
+            name = f"{self.res.name}..stmp_{self.stmp_count}"
+            self.stmp_count += 1
+            return self._static_but_maps(e.args[0], maps, name, 0)
+        if e.op in ("arraylit", "slicelit") and (stmp is None or e.op == "slicelit"):
+            # pointers to static objects in a static array: each element on its own
+            if e.op == "slicelit":
+                self.stmp_count += 1
+            return all(a.op == "ptrlit" and self._static_but_maps(a, maps, None, 0)
+                       or self._static_init(a) for a in e.args)
+        if e.op == "structlit" and stmp is not None:
+            u = e.type.underlying()
+            fields = e.extra.get("fields") or []
+            for i, (a, fld) in enumerate(zip(e.args, fields)):
+                off = offset + _field_offset(u, fld) if isinstance(u, T.Struct) else offset
+                if a.op == "maplit":
+                    maps.append((stmp, off, a))
+                    e.args[i] = E("nil", a.type, a.pos)
+                elif not self._static_but_maps(a, maps, stmp, off):
+                    return False
+            return True
+        return False
 
     def _static_init(self, e: E) -> bool:
         op = e.op
@@ -2876,6 +2928,18 @@ def _generic_func(e: E) -> ir.Func | None:
             getattr(e.var.func, "extra_generic", False):
         return e.var.func
     return None
+
+
+def _field_offset(u: T.Struct, fld: T.Field | None) -> int:
+    """A field's byte offset in its struct (amd64)."""
+    off = 0
+    for f in u.fields:
+        size, align = T.size_align(f.type)
+        off = (off + align - 1) // align * align
+        if f is fld:
+            return off
+        off += size
+    return 0
 
 
 def _concrete_instances(res: Resolver) -> list[T.Named]:
