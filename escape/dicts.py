@@ -143,6 +143,11 @@ class Layout:
         elif op == "makeslice" or op == "append":
             u = e.type.underlying() if e.type is not None else None
             self.rtype(u.elem if isinstance(u, T.Slice) else None)
+            if op == "append" and e.ddd and len(e.args) == 2 and isinstance(u, T.Slice):
+                # `append(s, t...)`: t converts to the call's own []E, a type of its own
+                spread = T.Slice(u.elem)
+                if not _identical(e.args[1].type, spread):
+                    self.itab(e.args[1].type, spread)
         elif op == "copy" and e.args:
             u = e.args[0].type.underlying()
             self.rtype(u.elem if isinstance(u, T.Slice) else None)

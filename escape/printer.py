@@ -78,6 +78,8 @@ class Printer:
             return sd.render() if sd is not None else e.text
         op = e.op
         nprec = 0 if op in _NO_PREC else _PREC.get(op, 8)
+        if op == "dottype" and T.has_shape(e.type):
+            nprec = 0  # <node DYNAMICDOTTYPE> is parenthesized wherever nested
         if op == "type" and isinstance(e.type, T.Pointer):
             nprec = 7
         if prec > nprec:
