@@ -1221,10 +1221,14 @@ class Lowerer:
         target = enclosing["target"] if enclosing else outer
         next_var = enclosing["next"] if enclosing else None
         returns = descendants(body_node, "return_statement", stop="func_literal")
-        if (returns or leaving) and next_var is None:
-            # one #next for the whole function, whatever loop first needs it
+        if (returns or leaving or enclosing is not None) and next_var is None:
+            # one #next for the whole function, whatever loop first needs it (a nested
+            # loop's body reports through it to the enclosing one, which reads it)
             next_var = ir.Var("#next", T.INT_T, (0, 0, ""), ir.LOCAL, fn=top)
             top.dcl.append(next_var)
+            if enclosing is not None:
+                enclosing["next"] = next_var
+                self._capture(next_var, (0, 0, ""))
         if any(named_children(r) for r in returns):
             for i, r in enumerate(target.results):
                 if getattr(r, "unnamed", False):
@@ -1249,10 +1253,13 @@ class Lowerer:
             params.append(T.Param(text(nm) if nm is not None else f"#p{i + 1}", p.type,
                                   self.p(nm) if nm is not None else pos))
         sig = T.Signature(params, [T.Param(None, T.BOOL_T)])
-        fn = ir.Func(f"{outer.name}-range{top.rangefunc_count}", sig, pos, parent=outer)
+        # the body is named after its enclosing function, numbered within it
+        outer.range_bodies = getattr(outer, "range_bodies", 0) + 1  # type: ignore[attr-defined]
+        k = outer.range_bodies  # type: ignore[attr-defined]
+        fn = ir.Func(f"{outer.name}-range{k}", sig, pos, parent=outer)
         fn.is_range_body = True  # type: ignore[attr-defined]
         if getattr(outer, "short_name", None):
-            fn.short_name = f"{outer.short_name}-range{top.rangefunc_count}"  # type: ignore
+            fn.short_name = f"{outer.short_name}-range{k}"  # type: ignore
         outer.closures.append(fn)
         outer.refs.append(fn)
         saved = (self.fn, self.scope)
@@ -1262,6 +1269,8 @@ class Lowerer:
             self._declare_params(fn, n, self.scope)
             for v in fn.params:
                 v.loopvar = True  # type: ignore[attr-defined]
+            # the body starts with `#tmpState := #stateN` (the misuse check)
+            fn.dcl.append(ir.Var("#tmpState", T.INT_T, (0, 0, ""), ir.LOCAL, fn=fn))
             self._capture(state, (0, 0, ""))  # the rewrite's references have no position
             if defers is not None:
                 self._capture(defers, (0, 0, ""))
@@ -1525,8 +1534,6 @@ class Lowerer:
             return
         # Build the wrapper: evaluate non-trivial operands into temporaries now.
         outer = self.fn
-        if kind == "defer" and getattr(outer, "is_range_body", False):
-            self.new_temp(T.ANY_T, pos)  # the rewrite's copy of #defers comes first
         tmps: list[ir.Var] = []
         rhs: list[E] = []
 
