@@ -34,9 +34,6 @@ _INSTANTIATED = ("generic types a concrete instantiation's dictionary names (Wor
 # to match, the test fails until the entry is removed.
 KNOWN_GAPS = {
     "g_sync_pool_instances": _SUBDICT,
-    "x_rangefunc_outer_branch": ("a labeled branch leaving a nested range-over-func body: "
-                                 "the rewrite declares one more temporary in the outer "
-                                 "body (its .autotmp numbers are one short here)"),
     "g_sync_map_instances": _SUBDICT,
 }
 
