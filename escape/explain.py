@@ -226,7 +226,30 @@ class Explainer:
         return op
 
     def stmts(self, ss: list[ir.Stmt]) -> str:
-        return "; ".join(self.stmt(s) for s in ss if s.op != "dcl")
+        out: list[str] = []
+        i = 0
+        while i < len(ss):
+            s = ss[i]
+            if s.op == "dcl":
+                if s.extra.get("zero"):  # `var x T`
+                    out += [f"{v.name} = <nil>" for v in s.decl_vars]
+                i += 1
+                continue
+            spec = s.extra.get("spec")
+            if spec is not None:
+                # `var a, b = x, y` is one statement: `a, b := x, y`
+                group = [s]
+                while i + len(group) < len(ss) and ss[i + len(group)].extra.get("spec") == spec:
+                    group.append(ss[i + len(group)])
+                if len(group) > 1:
+                    lhs = self.exprs([x for g in group for x in g.lhs])
+                    rhs = self.exprs([x for g in group for x in g.rhs])
+                    out.append(f"{lhs} := {rhs}")
+                    i += len(group)
+                    continue
+            out.append(self.stmt(s))
+            i += 1
+        return "; ".join(out)
 
     def case(self, c: ir.Case) -> str:
         head = ("case " + ", ".join(self.p.expr(e) for e in c.exprs)) if c.exprs else "default"

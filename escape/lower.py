@@ -922,7 +922,8 @@ class Lowerer:
             for nm in names:
                 v = self.declare(nm, t or T.INVALID)
                 if v is not None:
-                    out.append(ir.Stmt("dcl", pos, decl_vars=[v]))
+                    # explanations print it as the compiler does: `x = <nil>`
+                    out.append(ir.Stmt("dcl", pos, decl_vars=[v], extra={"zero": True}))
             return
         if len(vs) == 1 and len(names) > 1:
             rhs = self.expr(vs[0], multi=True)
@@ -950,7 +951,7 @@ class Lowerer:
             lhs = E("name", v.type, v.pos, var=v) if v else None
             st = ir.Stmt("as", self.p(_anon(s, "=") or s), lhs=[lhs], rhs=[e2],
                          decl_vars=[v] if v else [],
-                         extra={"define": True, "note_pos": self.p(nm)})
+                         extra={"define": True, "note_pos": self.p(nm), "spec": id(s)})
             if v is not None:
                 v.defn = e2
                 v.defn_stmt = st  # type: ignore[attr-defined]
