@@ -1469,16 +1469,10 @@ class Lowerer:
             return ir.Stmt("return", pos, extra={"bare": True})
         if len(exprs_n) == 1 and len(results) > 1:
             call = self.expr(exprs_n[0], multi=True)
-            tmps = []
             types = self._multi_types(call, len(results))
-            init = []
-            for t in types:
-                tmps.append(self.new_temp(t, pos))
-            lhs = [E("name", v.type, pos, var=v) for v in tmps]
-            init.append(self._multi_assign_stmt(lhs, call, pos))
-            rhs = [self.assign_conv(E("name", v.type, pos, var=v), r.type)
-                   for v, r in zip(tmps, results)]
-            return ir.Stmt("return", pos, rhs=rhs, init=init)
+            vals = self._n1_temps(call, types, pos)
+            rhs = self._n1_first([self.assign_conv(x, r.type) for x, r in zip(vals, results)])
+            return ir.Stmt("return", pos, rhs=rhs)
         rhs = [self.assign_conv(self.expr(e), r.type) for e, r in zip(exprs_n, results)]
         return ir.Stmt("return", pos, rhs=rhs)
 
@@ -2009,6 +2003,9 @@ class Lowerer:
         if T.is_interface(e.type) and (T.identical(e.type, t) or e.type is T.INVALID):
             return e
         p = pos or e.extra.get("syn", e.pos)
+        if _empty_iface(e.type) and _empty_iface(t):
+            # one empty interface to another: the same representation, a no-op conversion
+            return E("convnop", t, p, [e], implicit=implicit)
         return E("conviface", t, p, [e], implicit=implicit)
 
     # ---- composite literals
@@ -2936,6 +2933,11 @@ def _generic_func(e: E) -> ir.Func | None:
             getattr(e.var.func, "extra_generic", False):
         return e.var.func
     return None
+
+
+def _empty_iface(t: T.Type) -> bool:
+    u = t.underlying()
+    return isinstance(u, T.Interface) and not u.all_methods() and not u.union
 
 
 def _field_offset(u: T.Struct, fld: T.Field | None) -> int:
