@@ -139,8 +139,8 @@ class Lowerer:
             seen.add(key)
             inst = self.instance(gfn, targs)
             self._drain(funcs)  # the layout walks lowered bodies
-            funcs = owner_funcs(self.generics, inst)
-            out += concrete_instances(layout(self.generics, funcs),
+            owners = owner_funcs(self.generics, inst)
+            out += concrete_instances(layout(self.generics, owners),
                                       list(getattr(inst, "shapes", ())), targs)
         self.generics.dict_types += out
         return out
