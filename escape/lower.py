@@ -480,11 +480,10 @@ class Lowerer:
         if not any(T.has_shape(t) for t in targs):
             self.generics.concrete.append((gfn, list(targs)))
         top = self.fn.outermost if self.fn is not None else None
-        if top is not None and getattr(top, "is_generic", False) and \
-                any(T.has_shape(t) for t in targs):
+        if any(T.has_shape(t) for t in targs):
             # type arguments that depend on the caller's: the dictionary comes out of the
             # caller's own, printed (*[N]uintptr)(.dict[i])
-            dict_param = next((p for p in top.params if p.name.endswith(".dict")), None)
+            dict_param = self._dict_param(top)
             if dict_param is not None:
                 gen = getattr(getattr(gfn, "recv_named", None), "generic", None)
                 key = (id(gen) if gen is not None else id(gfn),
@@ -2090,20 +2089,12 @@ class Lowerer:
     def _x_func_literal(self, n: Node) -> E:
         outer = self.fn
         top = outer.outermost if outer is not None else None
-        # numbered per enclosing function: F.func1, F.func2; inside a literal F.func1.1
-        key = id(outer)
-        self.funclit_counter[key] = self.funclit_counter.get(key, 0) + 1
-        base = outer.name if outer is not None else "glob."
-        sep = ".func" if outer is None or outer.parent is None else "."
         fi_scope = self.scope
         params, variadic = self.res.param_list(n.child_by_field_name("parameters"), fi_scope,
                                                self.file)
         results = self.res.result_list(n.child_by_field_name("result"), fi_scope, self.file)
         sig = T.Signature(params, results, variadic)
-        fn = ir.Func(f"{base}{sep}{self.funclit_counter[key]}", sig, self.p(n), parent=outer)
-        if getattr(outer, "short_name", None):
-            # in a std instance: `Pull[go.shape.int].func1` in explanations
-            fn.short_name = f"{outer.short_name}{sep}{self.funclit_counter[key]}"  # type: ignore
+        fn = self._new_closure(outer, sig, self.p(n))
         if outer is not None:
             outer.closures.append(fn)
             outer.refs.append(fn)
@@ -2123,12 +2114,31 @@ class Lowerer:
         fn.closure_expr = e
         return e
 
+    def _new_closure(self, outer: ir.Func | None, sig: T.Signature, pos: ir.Pos) -> ir.Func:
+        """A function literal's function, numbered per enclosing function: F.func1,
+        F.func2; inside a literal F.func1.1 (in a std instance, `Pull[go.shape.int].func1`
+        in explanations)."""
+        key = id(outer)
+        self.funclit_counter[key] = self.funclit_counter.get(key, 0) + 1
+        k = self.funclit_counter[key]
+        base = outer.name if outer is not None else "glob."
+        sep = ".func" if outer is None or outer.parent is None else "."
+        fn = ir.Func(f"{base}{sep}{k}", sig, pos, parent=outer)
+        if getattr(outer, "short_name", None):
+            fn.short_name = f"{outer.short_name}{sep}{k}"  # type: ignore[attr-defined]
+        return fn
+
+    @staticmethod
+    def _dict_param(top: ir.Func | None) -> ir.Var | None:
+        """The `.dict` parameter of instantiated code's outermost function."""
+        if top is None or not getattr(top, "is_generic", False):
+            return None
+        return next((v for v in top.params if v.name.endswith(".dict")), None)
+
     def _capture_dict(self, top: ir.Func | None) -> None:
         """A closure in instantiated code (a function literal or a range-over-func body)
         captures the dictionary, last and always."""
-        if top is None or not getattr(top, "is_generic", False):
-            return
-        dict_param = next((v for v in top.params if v.name.endswith(".dict")), None)
+        dict_param = self._dict_param(top)
         if dict_param is not None:
             self._capture(dict_param, dict_param.pos)
 
@@ -2154,15 +2164,13 @@ class Lowerer:
         if x.op == "type":
             return self._method_expr(x.type, sel, n, dot)
         e = self.select(x, sel, dot, n)
-        if e.op == "methvalue" and e.func is not None and \
-                getattr(e.func, "generic_origin", None) is not None and \
-                any(T.has_shape(t) for t in getattr(e.func, "targs", ())) and \
-                not (self._callee is not None and self._callee.start_byte == n.start_byte
-                     and self._callee.end_byte == n.end_byte):
+        if e.op != "methvalue" or (self._callee is not None and self._callee.start_byte ==
+                                   n.start_byte and self._callee.end_byte == n.end_byte):
+            return e  # a called method is not a value
+        if e.func is not None and getattr(e.func, "generic_origin", None) is not None and \
+                any(T.has_shape(t) for t in getattr(e.func, "targs", ())):
             return self._curried_method_value(e)
-        if e.op == "methvalue" and e.extra.get("hidden") and not (
-                self._callee is not None and self._callee.start_byte == n.start_byte
-                and self._callee.end_byte == n.end_byte):
+        if e.extra.get("hidden"):
             return self._curried_dict_method_value(e)
         return e
 
@@ -2181,7 +2189,7 @@ class Lowerer:
         slot = slots.setdefault((T.link_string(recv.type), mv.value), len(slots))
         fsig = T.Signature([T.Param(None, recv.type)] + list(sig.params), sig.results,
                            sig.variadic)
-        dict_param = next((p for p in top.params if p.name.endswith(".dict")), None)
+        dict_param = self._dict_param(top)
         if dict_param is None:
             return mv
         if dict_param.fn is not outer:
@@ -2231,12 +2239,7 @@ class Lowerer:
     def _synthetic_closure(self, outer: ir.Func, sig: T.Signature, pos: ir.Pos) -> ir.Func:
         """A closure the compiler makes for a method value (numbered with the function
         literals, never reported), with parameters ~pN and results ~rN."""
-        key = id(outer)
-        self.funclit_counter[key] = self.funclit_counter.get(key, 0) + 1
-        sep = ".func" if outer.parent is None else "."
-        fn = ir.Func(f"{outer.name}{sep}{self.funclit_counter[key]}", sig, pos, parent=outer)
-        if getattr(outer, "short_name", None):
-            fn.short_name = f"{outer.short_name}{sep}{self.funclit_counter[key]}"  # type: ignore
+        fn = self._new_closure(outer, sig, pos)
         fn.is_wrapper = True
         outer.closures.append(fn)
         outer.refs.append(fn)
