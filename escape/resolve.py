@@ -266,7 +266,7 @@ class Resolver:
                 alias_node = spec.child_by_field_name("name")
                 if path in ("unsafe", "C"):
                     self.unsupported.append((fi.file, spec, f'import "{path}"'))
-                name = text(alias_node) if alias_node else _default_pkg_name(path)
+                name = text(alias_node) if alias_node else T.default_pkg_name(path)
                 pn = PkgName(name, path, self.importer)
                 pn.node = spec  # type: ignore[attr-defined]
                 pn.file = fi.file  # type: ignore[attr-defined]
@@ -964,22 +964,6 @@ def _directives_before(n: Node) -> list[str]:
             out.append(t.split()[0])
         c = c.prev_sibling
     return out
-
-
-def _default_pkg_name(path: str) -> str:
-    """The package name an import path declares by convention (last element, no version)."""
-    from . import stdlib
-    if stdlib.has_package(path):
-        name = stdlib.package_name(path)
-        if name:
-            return name
-    last = path.rsplit("/", 1)[-1]
-    if last.startswith("v") and last[1:].isdigit() and "/" in path:
-        last = path.rsplit("/", 2)[-2]
-    for pre in ("go-",):
-        if last.startswith(pre):
-            last = last[len(pre):]
-    return last.replace("-", "_").replace(".", "_")
 
 
 def _unquote(s: str) -> str:

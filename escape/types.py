@@ -425,11 +425,20 @@ def identical(a: Type, b: Type, _depth: int = 0) -> bool:
 # ---------------------------------------------------------------- printing
 
 def default_pkg_name(path: str) -> str:
-    """The default name of the package at an import path (`math/rand/v2` is `rand`)."""
-    parts = path.split("/")
-    if len(parts) > 1 and parts[-1][:1] == "v" and parts[-1][1:].isdigit():
-        return parts[-2]
-    return parts[-1]
+    """The package name an import path declares: a standard-library package's own, else
+    by convention the last element, version suffixes dropped (`math/rand/v2` is `rand`)."""
+    from . import stdlib
+    if stdlib.has_package(path):
+        name = stdlib.package_name(path)
+        if name:
+            return name
+    last = path.rsplit("/", 1)[-1]
+    if last.startswith("v") and last[1:].isdigit() and "/" in path:
+        last = path.rsplit("/", 2)[-2]
+    for pre in ("go-",):
+        if last.startswith(pre):
+            last = last[len(pre):]
+    return last.replace("-", "_").replace(".", "_")
 
 
 def type_string(t: Type, local_pkg: str = "", _depth: int = 0, symbol: bool = False) -> str:
