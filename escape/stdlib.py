@@ -232,23 +232,24 @@ def load_package(import_path: str) -> StdPackage | None:
         key, _, rec = line.partition("\t")
         raw[key] = rec
     generic: dict[str, str] = {}
-    member = _member(import_path, "generic.tsv")
-    if member in _names():
-        for line in zf.read(member).decode().splitlines():
-            key, _, rec = line.partition("\t")
-            generic[key] = rec
+    for line in _optional_lines(import_path, "generic.tsv"):
+        key, _, rec = line.partition("\t")
+        generic[key] = rec
     lines: list[tuple[int, str, int]] = []
-    member = _member(import_path, "lines.tsv")
-    if member in _names():
-        for line in zf.read(member).decode().splitlines():
-            stub_line, fname, orig = line.split("\t")
-            lines.append((int(stub_line), fname, int(orig)))
-    member = _member(import_path, "reach.tsv")
-    reach = frozenset(zf.read(member).decode().split()) if member in _names() else frozenset()
+    for line in _optional_lines(import_path, "lines.tsv"):
+        stub_line, fname, orig = line.split("\t")
+        lines.append((int(stub_line), fname, int(orig)))
+    reach = frozenset(_optional_lines(import_path, "reach.tsv"))
     return StdPackage(name=head["name"], path=head["path"], stub=stub, funcs=FuncTable(raw),
                       files=tuple(head.get("files", ())),
                       import_map=head.get("import_map", {}), generic=FuncTable(generic),
                       lines=tuple(lines), reach=reach)
+
+
+def _optional_lines(import_path: str, name: str) -> list[str]:
+    """The lines of a package's member that only some packages have (none if absent)."""
+    member = _member(import_path, name)
+    return _archive().read(member).decode().splitlines() if member in _names() else []
 
 
 @functools.lru_cache(maxsize=1)

@@ -45,7 +45,7 @@ class SourceFile:
     display: str
     src: bytes
     tree: ts.Tree
-    # start bytes of `new` identifiers parsed as NEW_STANDIN (see _rewrite_new_calls)
+    # start bytes of `new` identifiers parsed as NEW_STANDIN (see parse)
     new_calls: frozenset[int] = frozenset()
 
     @property

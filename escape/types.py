@@ -512,6 +512,11 @@ def _composite(t: Type, s: Callable[[Type], str]) -> str | None:
     return None
 
 
+def _link_name(name: str, pkg: str | None) -> str:
+    """A field or method name in a link string: unexported ones carry their package."""
+    return name if name[:1].isupper() or not pkg else f"{pkg}.{name}"
+
+
 def link_string(t: Type, _depth: int = 0) -> str:
     """The linker's spelling of a type: every named type qualified by its package path,
     unexported field and method names too (`*main.P`, `struct { main.s string }`)."""
@@ -544,7 +549,7 @@ def link_string(t: Type, _depth: int = 0) -> str:
             return "struct {}"
         parts = []
         for f in t.fields:
-            name = f.name if f.name[:1].isupper() or not f.pkg else f"{f.pkg}.{f.name}"
+            name = _link_name(f.name, f.pkg)
             if not f.embedded:
                 parts.append(f"{name} {s(f.type)}")
                 continue
@@ -560,8 +565,7 @@ def link_string(t: Type, _depth: int = 0) -> str:
         ms = t.all_methods()
         if not ms:
             return "interface {}"
-        parts = [(name if name[:1].isupper() or not t.method_pkg(name)
-                  else f"{t.method_pkg(name)}.{name}") + _link_sig(sig, d)
+        parts = [_link_name(name, t.method_pkg(name)) + _link_sig(sig, d)
                  for name, sig in ms.items()]
         return "interface { " + "; ".join(parts) + " }"
     if isinstance(t, TypeParam):
