@@ -29,8 +29,7 @@ from typing import Any
 from . import ir
 from . import types as T
 
-_CONVS = {"conv", "convnop", "conviface", "bytes2str", "runes2str", "str2bytes", "str2runes",
-          "runestr", "slice2arr", "slice2arrptr"}
+_CONVS = ir.CONVERSION_OPS
 
 
 class Layout:
@@ -45,7 +44,6 @@ class Layout:
         # the types of one method are never those of another: identities are per method
         self.scope = 0
         self.types: dict[int, T.Type] = {}  # the run-time types, by identity
-        self._results: list[ir.Var] = []  # the function being walked
 
     @property
     def size(self) -> int:
@@ -77,11 +75,10 @@ class Layout:
         self.method_exprs.update(slots.get(id(fn), {}))
         for v in fn.params + fn.results:
             self.var(v)
-        self._results = fn.results
-        self._stmts(fn.body or [], slots)
+        self._stmts(fn.body or [], slots, fn.results)
 
-    def _stmts(self, stmts: list[ir.Stmt], slots: dict[int, dict]) -> None:
-        results = self._results
+    def _stmts(self, stmts: list[ir.Stmt], slots: dict[int, dict],
+               results: list[ir.Var]) -> None:
         for st in _walk_stmts(stmts):
             for v in st.decl_vars:
                 self.var(v)

@@ -17,6 +17,9 @@ Pos = tuple[int, int, str]  # (line, column, display file name)
 # Variable classes
 LOCAL, PARAM, RESULT, GLOBAL, FUNC = "local", "param", "result", "global", "func"
 
+# the expression ops that convert their one argument to the expression's type
+CONVERSION_OPS = frozenset({"conv", "convnop", "conviface", "bytes2str", "runes2str",
+                            "str2bytes", "str2runes", "runestr", "slice2arr", "slice2arrptr"})
 
 @dataclass(eq=False)
 class Var:

@@ -25,8 +25,7 @@ _SYM = {"neg": "-", "plus": "+", "not": "!", "bitnot": "^", "addr": "&", "deref"
         "and": "&", "andnot": "&^", "add": "+", "sub": "-", "or": "|", "xor": "^",
         "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
         "andand": "&&", "oror": "||"}
-_CONVS = {"conv", "convnop", "conviface", "bytes2str", "runes2str", "str2bytes", "str2runes",
-          "runestr", "slice2arr", "slice2arrptr"}
+_CONVS = ir.CONVERSION_OPS
 _SKIP = {"addr", "deref"} | _CONVS
 
 
