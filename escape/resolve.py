@@ -203,8 +203,8 @@ class Resolver:
         self.lazy = False  # imported packages resolve declarations on first use
         self.generic_source: Any = None  # key -> shipped body source (imported packages)
         self.generic_decls: dict[int, tuple[Node, FileInfo]] = {}
-        # an imported standard-library package: where each declaration of its stub
-        # (files[0]) came from, as (stub line, display path, original line), by stub line
+        # an imported standard-library package: where the lines of its stub (files[0])
+        # came from, as runs (stub line, display path, original line), by stub line
         self.line_map: list[tuple[int, str, int]] = []
         # stand-ins for instantiated generic functions and methods (see InstanceMethods);
         # the lowering phase gives them wrapper bodies
@@ -539,8 +539,8 @@ class Resolver:
         return (row + 1, col + 1, f.display)
 
     def original_pos(self, line: int, col: int) -> ir.Pos:
-        """A stub position of a standard-library package in its original file (each
-        declaration keeps its line structure in the stub)."""
+        """A stub position of a standard-library package in its original file (the
+        run of lines it is in maps back line for line)."""
         i = bisect.bisect_right(self.line_map, (line, "\uffff")) - 1
         if i < 0:
             return (line, col, self.files[0].display)

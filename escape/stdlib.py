@@ -103,7 +103,8 @@ class StdPackage:
     files: tuple[str, ...] = ()
     import_map: dict[str, str] = field(default_factory=dict)
     generic: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # key -> body source
-    # (stub line, file, original line) of each declaration of the stub, by stub line
+    # (stub line, file, original line) at the start of each run of stub lines that
+    # follow the original file line for line, by stub line
     lines: tuple[tuple[int, str, int], ...] = ()
     # declarations that lead to generic instances: "T" (its underlying type), "T.M"
     reach: frozenset[str] = frozenset()

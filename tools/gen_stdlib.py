@@ -285,8 +285,8 @@ class PackageInfo:
     # generic functions' source, analyzed per instantiation inside the user's package:
     # key -> {"file", "line", "src"} (src starts at column 1 of that line)
     generic_bodies: dict[str, dict] = field(default_factory=dict)
-    # (stub line, file, original line) of each declaration's first line: a declaration
-    # keeps its line structure in the stub, so positions inside it map back linearly
+    # (stub line, file, original line) at the start of each run of stub lines that
+    # follow the original's line for line (blank and comment lines are dropped)
     lines: list[tuple[int, str, int]] = field(default_factory=list)
 
 
