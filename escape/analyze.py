@@ -15,9 +15,9 @@ from . import types as T
 from .decisions import Decision, Diagnostic
 from .explain import GOROOT_MARK, Block, Explainer, NoteAt, default_goroot, std_file
 from .graph import ESCAPES, MUTATES, Batch, Leaks, Message, Walker, heap_alloc_reason, static_value
-from .lower import Lowerer
+from .lower import Lowerer, forget_shapes
 from .printer import Printer
-from .resolve import Resolver, Unsupported
+from .resolve import Resolver, Unsupported, next_package
 from .solve import Solver
 from .syntax import SourceFile, first_syntax_error, parse
 
@@ -94,6 +94,8 @@ class PackageAnalysis:
                  importer: object = None, explainer: Explainer | None = None) -> None:
         self.files = files
         self.explainer = explainer
+        next_package()
+        forget_shapes()
         self.res = Resolver(files, pkg_path, importer)
         self.printer = Printer(pkg_path)
         self.messages: list[Message] = []
@@ -138,11 +140,14 @@ class PackageAnalysis:
                 method_value_wrappers,
                 package_wrappers,
                 shape_iface_wrappers,
+                shape_struct_wrappers,
                 shape_wrappers,
             )
             for w in (package_wrappers(self.res, self.printer, funcs, low.generics.dict_types)
                       + shape_wrappers(self.res, funcs, self.printer)
                       + shape_iface_wrappers(funcs, self.printer, low.generics.read_instances)
+                      + shape_struct_wrappers(self.res, funcs, self.printer,
+                                              low.generics.read_instances)
                       + literal_iface_wrappers(self.printer, funcs)
                       + method_value_wrappers(self.res, self.printer, funcs)):
                 self.analyze_batch([w])

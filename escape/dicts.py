@@ -79,7 +79,7 @@ class Layout:
 
     def _stmts(self, stmts: list[ir.Stmt], slots: dict[int, dict],
                results: list[ir.Var]) -> None:
-        for st in _walk_stmts(stmts):
+        for st in ir.walk_stmts(stmts):
             for v in st.decl_vars:
                 self.var(v)
             self._assignability(st, results)
@@ -164,9 +164,9 @@ class Layout:
 
 def _ident(t: T.Type) -> object:
     """A type's identity as the compiler's writer tells types apart: by object, except
-    that a type parameter (here, its shape, of which a constrained copy may exist) is one."""
+    that a type parameter (here, the shape bound to it) is one type wherever it appears."""
     if isinstance(t, T.Named) and t.pkg_path == "go.shape":
-        return T.link_string(t)
+        return ("tparam", t.tparam, T.link_string(t))
     return id(t)
 
 
@@ -184,20 +184,6 @@ def _range_types(u: T.Type | None) -> list[T.Type | None]:
     if isinstance(u, T.Chan):
         return [u.elem]
     return []
-
-
-def _walk_stmts(stmts: list[ir.Stmt]) -> Any:
-    stack = stmts[::-1]
-    while stack:
-        st = stack.pop()
-        yield st
-        nested: list[ir.Stmt] = list(st.init) + ([st.post] if st.post else []) + st.body
-        for c in st.cases:
-            if c.comm is not None:
-                nested.append(c.comm)
-            nested += c.body
-        nested += st.els
-        stack.extend(nested[::-1])
 
 
 class SubDict:
@@ -222,7 +208,8 @@ class SubDict:
 
 def owner_funcs(instances: Any, inst: ir.Func) -> list[ir.Func]:
     """The instances sharing inst's dictionary: inst itself, or for a method of a generic
-    type every method of the type compiled for the same shapes, in declaration order."""
+    type every method of the type for the same shapes, in declaration order (those the
+    package does not compile lowered for the layout only)."""
     gm = getattr(inst, "generic_origin", None)
     if gm is None or getattr(gm, "recv_tparams", None) is None:
         return [inst]
@@ -233,6 +220,9 @@ def owner_funcs(instances: Any, inst: ir.Func) -> list[ir.Func]:
     out = []
     for m in gen.named.methods.values():
         got = instances.funcs.get((id(m), shapes))
+        if got is None and isinstance(m, ir.Func) and instances.lower_sibling is not None \
+                and getattr(m, "recv_tparams", None) is not None:
+            got = instances.lower_sibling(m, list(getattr(inst, "shapes", ())))
         if got is not None:
             out.append(got)
     return out or [inst]

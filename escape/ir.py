@@ -7,6 +7,7 @@ calls of method expressions, go/defer calls as argument-less closures.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,6 +122,22 @@ class Func:
 
     def __repr__(self) -> str:
         return f"Func({self.name})"
+
+
+def walk_stmts(stmts: list[Stmt]) -> Iterator[Stmt]:
+    """Every statement of a list and of the statements nested in it, in source order
+    (function literal bodies are not entered)."""
+    stack = stmts[::-1]
+    while stack:
+        st = stack.pop()
+        yield st
+        nested: list[Stmt] = list(st.init) + ([st.post] if st.post else []) + st.body
+        for c in st.cases:
+            if c.comm is not None:
+                nested.append(c.comm)
+            nested += c.body
+        nested += st.els
+        stack.extend(nested[::-1])
 
 
 def iter_exprs(stmts: list[Stmt]):  # type: ignore[no-untyped-def]

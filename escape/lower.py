@@ -71,6 +71,8 @@ class Lowerer:
         # values of statically initialized globals (no code, but their types still count)
         self.static_values: list[E] = []
         self.generics = Instances()
+        self.generics.lower_sibling = self.layout_sibling
+        self.layout_mode = False  # lowering a layout-only body: no side effects
         self.home_res = res  # the package being lowered (self.res moves into generic bodies)
         self.stmp_count = 0  # static objects of package-level initializers (pkg..stmp_N)
         self._callee: Node | None = None  # the function expression of the call being lowered
@@ -102,13 +104,25 @@ class Lowerer:
         done: set[int] = set()
         imported = _reached_instances(res.imported_refs, res.path, self._std_reach)
         seen_dicts: set[tuple[int, tuple[str, ...]]] = set()
+        written: set[int] = set()  # see _reached_instances
+        walked: set[int] = set()
         while True:
             imported += self._dictionary_types(seen_dicts, funcs)
-            todo = [i for i in _concrete_instances(res) + imported if id(i) not in done]
+            local = _concrete_instances(res)
+            # the types instantiated code and local instances use reach more instances
+            roots: list[T.Type] = [t for t in local if id(t) not in done]
+            for f in funcs:
+                if getattr(f, "shapes", None) and id(f) not in walked:
+                    walked.add(id(f))
+                    roots += _declared_types(f)
+            reached = _reached_instances(roots, res.path, self._std_reach, written)
+            todo = [i for i in local + imported + reached if id(i) not in done]
             if not todo:
                 break
             for inst_t in todo:
                 done.add(id(inst_t))
+                if any(T.has_tparam(t) for t in inst_t.targs):
+                    continue  # a generic declaration's own types: nothing is compiled
                 self.generics.read_instances.append(inst_t)
                 gen = inst_t.origin.generic  # type: ignore[union-attr]
                 for name, gm in list(gen.named.methods.items()):
@@ -116,6 +130,8 @@ class Lowerer:
                         self.instance(gm, inst_t.targs)
                         if not any(T.has_shape(t) for t in inst_t.targs):
                             inst_t.methods.get(name)  # its wrapper
+                        elif id(inst_t) in written:
+                            self.instance(gm, inst_t.targs, as_written=True)
             self._drain(funcs)
             self._wrappers(funcs)
         return funcs
@@ -156,8 +172,10 @@ class Lowerer:
             r.standins.clear()
         while pending:
             w = pending.pop(0)
-            if any(T.has_shape(t) for t in w.targs):  # type: ignore[attr-defined]
-                continue  # selected inside instantiated code, which calls the shaped body
+            if any(T.has_shape(t) or T.has_tparam(t) for t in w.targs):  # type: ignore
+                # selected inside instantiated code, which calls the shaped body, or
+                # inside a generic declaration, which is not compiled
+                continue
             saved = (self.fn, self.scope, self.var_prefix)
             self.fn = w
             self.scope = Scope(self.res.scope, w)
@@ -414,15 +432,18 @@ class Lowerer:
         finally:
             self.file, self.fn, self.scope, self.res, self.var_prefix = saved
 
-    def instance(self, gfn: ir.Func, targs: list[T.Type]) -> ir.Func:
+    def instance(self, gfn: ir.Func, targs: list[T.Type], as_written: bool = False) -> ir.Func:
         """The shaped instantiation of a generic function or method (made on first use,
-        lowered after the package's own functions)."""
+        lowered after the package's own functions); as_written: instantiated with the
+        type arguments themselves, not their shapes."""
         res = getattr(gfn, "owner_res", None) or self.res
         tps = res.tparams_of(gfn)
-        shapes = [shapify(t, tps[i].basic if i < len(tps) else True)
-                  for i, t in enumerate(targs)]
+        shapes = list(targs) if as_written else [
+            shapify(t, tps[i].basic if i < len(tps) else True) for i, t in enumerate(targs)]
         key = (id(gfn), tuple(T.link_string(x) for x in shapes))
         inst = self.generics.funcs.get(key)
+        if inst is None and self.layout_mode:
+            inst = self.generics.layout_only.get(key)
         if inst is not None:
             return inst
         node, fi = res.generic_decl(gfn)
@@ -459,8 +480,41 @@ class Lowerer:
         inst.generic_origin = gfn  # type: ignore[attr-defined]
         if getattr(gfn, "qual", None):
             inst.qual = gfn.qual  # type: ignore[attr-defined]
-        self.generics.funcs[key] = inst
-        self.generics.queue.append(inst)
+        if self.layout_mode:
+            self.generics.layout_only[key] = inst
+        else:
+            self.generics.funcs[key] = inst
+            self.generics.queue.append(inst)
+        return inst
+
+    def layout_sibling(self, gm: ir.Func, shapes: list[T.Type]) -> ir.Func:
+        """A method of a generic type that the package does not compile for these shapes,
+        lowered all the same: the compiler writes every method's body into the type's
+        one dictionary, so each counts in its layout. Nothing of it is analyzed or
+        reported, and lowering it leaves the package's instances and wrappers as they
+        were."""
+        saved_mode = self.layout_mode
+        self.layout_mode = True
+        inst = self.instance(gm, shapes)
+        if id(inst) in self.generics.layout_lowered or inst.body is not None:
+            self.layout_mode = saved_mode
+            return inst
+        self.generics.layout_lowered.add(id(inst))
+        g = self.generics
+        owners = [self.res, self.home_res] + [
+            r for r in getattr(self.home_res.importer, "cache", {}).values() if r is not None]
+        standins = [(r, len(r.standins)) for r in owners]
+        saved = (len(self.unsupported), len(g.concrete), dict(g.dicts))
+        try:
+            self._lower_instance(inst)
+        finally:
+            del self.unsupported[saved[0]:]
+            del g.concrete[saved[1]:]
+            g.dicts.clear()
+            g.dicts.update(saved[2])
+            for r, n in standins:
+                del r.standins[n:]
+            self.layout_mode = saved_mode
         return inst
 
     def dict_arg(self, gfn: ir.Func, targs: list[T.Type], pos: ir.Pos) -> E:
@@ -477,7 +531,7 @@ class Lowerer:
             self.generics.dicts[name] = v
         x = E("name", v.type, pos, var=v)
         e = E("addr", T.Pointer(v.type), pos, [x], text="&" + name)
-        if not any(T.has_shape(t) for t in targs):
+        if not any(T.has_shape(t) for t in targs) and not self.layout_mode:
             self.generics.concrete.append((gfn, list(targs)))
         top = self.fn.outermost if self.fn is not None else None
         if any(T.has_shape(t) for t in targs):
@@ -561,7 +615,13 @@ class Lowerer:
         targs = self.infer(gfn, raw, ddd, list(f.extra.get("targs") or []), n)
         res = getattr(gfn, "owner_res", None) or self.res
         targs = self._derived_targs(gfn, res, targs, raw)
-        csig = res.instance_signature(gfn, targs, res.func_nodes[id(gfn)])
+        # one signature per instantiation, as the type checker's context keeps one: the
+        # results of two calls of F[K] are one type
+        skey = (id(gfn), tuple((T.link_string(t), getattr(t, "tparam", None)) for t in targs))
+        csig = self.generics.call_sigs.get(skey)
+        if csig is None:
+            csig = res.instance_signature(gfn, targs, res.func_nodes[id(gfn)])
+            self.generics.call_sigs[skey] = csig
         args = self.call_args(csig, arg_nodes, pos, ddd, raw=raw)
         inst = self.instance(gfn, targs)
         if not any(T.has_shape(t) for t in targs):
@@ -2967,18 +3027,37 @@ def _concrete_instances(res: Resolver) -> list[T.Named]:
     return out
 
 
+def _declared_types(fn: ir.Func) -> list[T.Type]:
+    """The types of a function's parameters, results and declared variables."""
+    out = [v.type for v in fn.params + fn.results]
+    for st in ir.walk_stmts(fn.body or []):
+        out += [v.type for v in st.decl_vars]
+    return out
+
+
 def _reached_instances(roots: list[T.Type], home: str,
-                       std_reach: Callable[[str], frozenset[str] | None]) -> list[T.Named]:
-    """Instances of imported generic types with concrete type arguments that the given
-    types reach through their structure and their methods' signatures: the compiler reads
-    an imported type with all of that, and compiles every method of each such instance.
-    For a standard-library type, only the parts its package's data lists as leading to
-    an instance (`reach.tsv`) are looked at."""
+                       std_reach: Callable[[str], frozenset[str] | None],
+                       written: set[int] | None = None) -> list[T.Named]:
+    """Instances of generic types that the given types reach through their structure and
+    their methods' signatures: the compiler reads a type with all of that, and compiles
+    every method of each instance whose type arguments are known (concrete, or shapes
+    and types made of them, met in instantiated code). For a standard-library type,
+    only the parts its package's data lists as leading to an instance (`reach.tsv`) are
+    looked at.
+
+    An instance met inside the structure of one of its own shape-containing type
+    arguments (`entry[go.shape.int]` has a field `atomic.Pointer[entry[go.shape.int]]`)
+    is instantiated while that argument is still incomplete: the compiler cannot shape
+    it, and compiles the methods under the instance's own name too. Their ids go into
+    `written`."""
     out: list[T.Named] = []
     seen: set[int] = set()
-    stack = list(roots)
+    stack: list[tuple[T.Type, T.Named | None]] = [(r, None) for r in roots]
     while stack:
-        t = stack.pop()
+        t, inside = stack.pop()
+        if written is not None and inside is not None and isinstance(t, T.Named) and \
+                any(a is inside for a in t.targs) and T.has_shape(inside):
+            written.add(id(t))
         if id(t) in seen:
             continue
         seen.add(id(t))
@@ -2986,16 +3065,16 @@ def _reached_instances(roots: list[T.Type], home: str,
             if t.pkg_path in ("", "go.shape"):
                 continue
             gen = getattr(t.origin, "generic", None) if t.origin is not None else None
-            if gen is not None and t.targs and \
-                    not any(T.has_shape(a) or T.has_tparam(a) for a in t.targs):
+            if gen is not None and t.targs and not any(T.has_tparam(a) for a in t.targs) \
+                    and (written is not None or not any(T.has_shape(a) for a in t.targs)):
                 out.append(t)
             table = std_reach(t.pkg_path) if gen is None and t.pkg_path != home else None
             if table is not None:
                 if t.name in table:
-                    stack.append(t.underlying())
+                    stack.append((t.underlying(), t))
                 names = [n for n in t.methods if f"{t.name}.{n}" in table]
             else:
-                stack.append(t.underlying())
+                stack.append((t.underlying(), t))
                 names = list(gen.named.methods if gen is not None else t.methods)
             for name in names:
                 m = t.methods.get(name)
@@ -3003,17 +3082,21 @@ def _reached_instances(roots: list[T.Type], home: str,
                     owner = getattr(m, "owner_res", None)
                     if owner is not None:
                         owner.ensure_sig(m)
-                    stack.append(m.sig)
-        elif isinstance(t, (T.Pointer, T.Slice, T.Array, T.Chan)):
-            stack.append(t.elem)
+                    stack.append((m.sig, None))
+            continue
+        if isinstance(t, (T.Pointer, T.Slice, T.Array, T.Chan)):
+            nxt = [t.elem]
         elif isinstance(t, T.Map):
-            stack += [t.key, t.elem]
+            nxt = [t.key, t.elem]
         elif isinstance(t, T.Signature):
-            stack += [p.type for p in t.params] + [p.type for p in t.results]
+            nxt = [p.type for p in t.params] + [p.type for p in t.results]
         elif isinstance(t, T.Struct):
-            stack += [f.type for f in t.fields]
+            nxt = [f.type for f in t.fields]
         elif isinstance(t, T.Interface):
-            stack += list(t.all_methods().values())
+            nxt = list(t.all_methods().values())
+        else:
+            nxt = []
+        stack += [(x, inside) for x in nxt]
     return out
 
 
@@ -3026,16 +3109,32 @@ class Instances:
         self.dicts: dict[str, ir.Var] = {}
         self.method_slots: dict[int, dict[tuple[str, str], int]] = {}
         self.layouts: dict[tuple[int, ...], Any] = {}  # dictionary layouts (dicts.py)
+        self.call_sigs: dict[tuple, T.Signature] = {}  # generic calls' signatures
         # concrete instantiations whose dictionary the code references: (generic, targs)
         self.concrete: list[tuple[ir.Func, list[T.Type]]] = []
         self.dict_types: list[T.Named] = []  # the generic types those dictionaries name
         # concrete instances whose methods were compiled: the compiler also reads each one's
         # shaped counterpart (and so makes the wrappers of its interface shapes)
         self.read_instances: list[T.Named] = []
+        # methods of generic types the package does not compile, lowered only because
+        # their bodies count in the type's dictionary (see `Lowerer.layout_sibling`)
+        self.layout_only: dict[tuple[int, tuple[str, ...]], ir.Func] = {}
+        self.layout_lowered: set[int] = set()
+        self.lower_sibling: Callable[[ir.Func, list[T.Type]], ir.Func] | None = None
 
 
 _SHAPES: dict[str, T.Named] = {}
 _MAX_SHAPE_LEN = 500
+
+
+def forget_shapes() -> None:
+    """Start a package with no shapes: a shape's underlying type is made of the types
+    of the resolvers it was made with, which may be gone."""
+    _SHAPES.clear()
+
+
+def _is_shape(t: T.Type) -> bool:
+    return isinstance(t, T.Named) and t.pkg_path == "go.shape"
 
 
 def shapify(t: T.Type, basic: bool) -> T.Type:

@@ -513,11 +513,12 @@ class Resolver:
         """`F[int]` used as a value: a function with the instance's signature."""
         key = (id(fn), tuple(T.link_string(t) for t in targs))
         w = self.standin_cache.get(key)
-        if w is None:
+        if w is None or w.epoch != _PACKAGE[0]:
             # original positions for std functions
             sig = self.instance_signature(fn, targs, self.generic_decl(fn))
             w = ir.Func(f"{fn.name}[{','.join(key[1])}]", sig, self.decl_pos(fn))
             w.is_wrapper = True
+            w.epoch = _PACKAGE[0]  # type: ignore[attr-defined]
             w.generic_origin = fn  # type: ignore[attr-defined]
             w.targs = list(targs)  # type: ignore[attr-defined]
             self.standin_cache[key] = w
@@ -830,13 +831,14 @@ def bind_type_params(res: Resolver, scope: Scope, names: list[str], cnodes: list
         else:
             tn = scope.names.get(name)
             t = tn.type if tn is not None else None
-            if isinstance(t, T.Named) and t.pkg_path == "go.shape" and bound is not None \
-                    and bound.all_methods():
-                # a shape with the constraint's methods: calls go through the dictionary
-                sh = T.Named(t.name, t.pkg_path, t.pkg_name, t.under)
-                sh.bound = bound
+            if isinstance(t, T.Named) and t.pkg_path == "go.shape":
+                # the parameter's own copy of its shape
+                sh = T.Named(t.name, t.pkg_path, t.pkg_name, t.under, bound=t.bound, tparam=i)
                 tn.type = sh  # type: ignore[union-attr]
-                rebound.append((sh, c))
+                if bound is not None and bound.all_methods():
+                    # a shape with the constraint's methods: calls go through the dictionary
+                    sh.bound = bound
+                    rebound.append((sh, c))
     if rebound:
         # the constraints may name the type parameters themselves (`Set() P`): resolve
         # them again now that those names stand for the shapes with methods
@@ -904,8 +906,12 @@ class GenericType:
         inst = self.instances.get(ckey)
         if inst is not None:
             return inst
+        shown = self._shown_targs(targs)
+        inst = self.instances.get(ckey)  # made while an argument's structure was read
+        if inst is not None:
+            return inst
         g = self.named
-        inst = T.Named(f"{g.name}[{','.join(key)}]", g.pkg_path, g.pkg_name)
+        inst = T.Named(f"{g.name}[{','.join(shown)}]", g.pkg_path, g.pkg_name)
         inst.origin = g
         inst.targs = list(targs)
         inst.methods = InstanceMethods(self, inst)  # type: ignore[assignment]
@@ -920,6 +926,35 @@ class GenericType:
         return inst
 
 
+    def _shown_targs(self, targs: list[T.Type]) -> list[str]:
+        """The type arguments as the instance's name spells them. The compiler names a
+        type instantiated with types made of shapes (`Pointer[node[go.shape.int]]`, in
+        instantiated code) by those arguments' own shapes, except for an argument whose
+        structure is still being read, as it is when the instance is a part of it
+        (`entry[go.shape.int]` has a field `Pointer[entry[go.shape.int]]`)."""
+        from .lower import shapify
+        basic = self.basic_flags()
+        out = []
+        for i, t in enumerate(targs):
+            if isinstance(t, T.Named) and t.pkg_path != "go.shape" and t.origin is not None \
+                    and T.has_shape(t):
+                t.underlying()  # read it now, as the compiler reads a type whole
+                if t.under is not T.INVALID:
+                    t = shapify(t, basic[i] if i < len(basic) else True)
+            out.append(T.link_string(t))
+        return out
+
+
+# The package being analyzed, by number. Imported packages' resolvers outlive it, and so
+# do the stand-ins made on them (instance methods, `F[int]` as a value): a stand-in made
+# for an earlier package is made again, so that this package compiles its own.
+_PACKAGE = [0]
+
+
+def next_package() -> None:
+    _PACKAGE[0] += 1
+
+
 class InstanceMethods(dict):
     """The methods of a generic type's instance, made on first use: each is a stand-in
     with the instance's signature that the lowering phase calls through the shaped body."""
@@ -929,8 +964,9 @@ class InstanceMethods(dict):
         self.gen, self.inst = gen, inst
 
     def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
-        if name in self:
-            return self[name]
+        m = dict.get(self, name)
+        if m is not None and m.epoch == _PACKAGE[0]:
+            return m
         gm = self.gen.named.methods.get(name)
         if gm is None:
             return default
@@ -942,6 +978,7 @@ class InstanceMethods(dict):
         m = ir.Func(f"(*{base}).{name}" if ptr else f"{base}.{name}", sig, res.decl_pos(gm))
         m.body = None
         m.is_wrapper = True
+        m.epoch = _PACKAGE[0]  # type: ignore[attr-defined]
         res.standins.append(m)
         m.generic_origin = gm  # type: ignore[attr-defined]
         m.targs = list(self.inst.targs)  # type: ignore[attr-defined]

@@ -160,6 +160,9 @@ class Named(Type):
     origin: Named | None = None
     targs: list[Type] = field(default_factory=list)
     bound: Interface | None = None
+    # a shape bound to a type parameter in an instance's scope: that parameter's index
+    # (two parameters with one shape are still two types to the dictionary)
+    tparam: int | None = None
 
     def underlying(self) -> Type:
         if self.under is None and self.lazy is not None:
@@ -386,7 +389,11 @@ def identical(a: Type, b: Type, _depth: int = 0) -> bool:
     if _depth > 100:
         return False
     if isinstance(a, Named) or isinstance(b, Named):
-        return False
+        # each type parameter has its own copy of its shape; without methods to call
+        # through the dictionary, copies of one shape are one type
+        return isinstance(a, Named) and isinstance(b, Named) and a.pkg_path == "go.shape" \
+            and b.pkg_path == "go.shape" and a.bound is None and b.bound is None \
+            and a.name == b.name
     if type(a) is not type(b):
         return False
     d = _depth + 1
