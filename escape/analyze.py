@@ -349,6 +349,15 @@ class PackageAnalysis:
                 self._msg(v.pos, f"assuming {v.name} is unsafe uintptr", "unsafe_uintptr",
                           v.name, fn, None)
             return Leaks.heap_all()
+        if fn.body is not None and getattr(fn, "uintptr_escapes", False):
+            ddd = v.index == len(fn.params) - 1 and fn.sig.variadic and \
+                isinstance(v.type, T.Slice) and T.is_uintptr(v.type.elem)
+            if T.is_uintptr(v.type) or ddd:
+                if diagnose and named:
+                    what = "...uintptr" if ddd else "uintptr"
+                    self._msg(v.pos, f"marking {v.name} as escaping {what}", "unsafe_uintptr",
+                              v.name, fn, None)
+                return Leaks.heap_all()
         if not T.has_pointers(v.type):
             return Leaks.heap_all()  # the compiler's empty tag, which decodes as a heap leak
         if fn.body is None:

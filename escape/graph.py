@@ -542,7 +542,7 @@ class Walker:
         for v in s.decl_vars:
             self.dcl(v)
         ks = [self.addr(x) for x in s.lhs]
-        self.call(ks, s.rhs[0])
+        self.call_with_init(ks, s.rhs[0])
         self.reassigned(ks, s)
 
     def _s_return(self, s: ir.Stmt) -> None:
@@ -553,9 +553,16 @@ class Walker:
     def _s_expr(self, s: ir.Stmt) -> None:
         e = s.rhs[0]
         if e.op in ("call", "callinter") or e.op in _BUILTIN_CALLS:
-            self.call(None, e)
+            self.call_with_init(None, e)
         else:
             self.discard(e)
+
+    def call_with_init(self, ks: list[Hole] | None, e: ir.Expr) -> None:
+        """A call that is a statement of its own: the statements it needs first (its
+        temporaries), then the call."""
+        for st in e.extra.get("init") or () if e.extra else ():
+            self.stmt(st)
+        self.call(ks, e)
 
     def _s_block(self, s: ir.Stmt) -> None:
         self.block(s.body)
@@ -708,7 +715,31 @@ class Walker:
             self.discard(x)
 
     def _x_conv(self, k: Hole, e: ir.Expr) -> None:
-        self.expr(k, e.args[0])
+        x = e.args[0]
+        if e.extra.get("uintptr_escapes"):
+            # the argument of a //go:uintptrescapes function: its pointer escapes
+            self.expr(self.heap_hole().note(e, "//go:uintptrescapes"), x)
+        elif e.type is not None and T.is_unsafe_pointer(e.type) and T.is_uintptr(x.type):
+            self.unsafe_value(k, x)
+        else:
+            self.expr(k, x)
+
+    def unsafe_value(self, k: Hole, e: ir.Expr) -> None:
+        """A uintptr computed from pointers, converted back to unsafe.Pointer: what it
+        was converted from flows on through the arithmetic; anything else is dropped."""
+        op = e.op
+        if op in ("conv", "convnop") and e.args and T.is_unsafe_pointer(e.args[0].type):
+            self.expr(k, e.args[0])
+        elif op in ("plus", "neg", "bitnot") and e.args:
+            self.unsafe_value(k, e.args[0])
+        elif op in ("add", "sub", "or", "xor", "mul", "div", "mod", "and", "andnot"):
+            self.unsafe_value(k, e.args[0])
+            self.unsafe_value(k, e.args[1])
+        elif op in ("lsh", "rsh"):
+            self.unsafe_value(k, e.args[0])
+            self.discard(e.args[1])
+        else:
+            self.discard(e)
 
     def _x_slice2arr(self, k: Hole, e: ir.Expr) -> None:
         self.expr(k.deref(e, "slice-to-array"), e.args[0])
@@ -881,9 +912,11 @@ class Walker:
             self.discard(a[0])
         elif op == "clear":
             argument(self.H(self.b.mutator), a[0])
-        elif op == "unsafeadd":
+        elif op in ("unsafeadd", "unsafeslice", "unsafestring"):
             argument(ks[0] if ks else self.discard_hole(), a[0])
             self.discard(a[1])
+        elif op in ("unsafestringdata", "unsafeslicedata"):
+            argument(ks[0] if ks else self.discard_hole(), a[0])
 
     def merged_tag_hole(self, ks: list[Hole] | None, fns: list[ir.Func], i: int) -> Hole:
         if not fns:
@@ -925,7 +958,8 @@ _BINARY = {"add", "sub", "mul", "div", "mod", "lsh", "rsh", "and", "or", "xor", 
            "eq", "ne", "lt", "le", "gt", "ge", "andand", "oror"}
 _BUILTIN_CALLS = {"append", "copy", "panic", "complex", "delete", "print", "println",
                   "recover", "min", "max", "len", "cap", "real", "imag", "close", "clear",
-                  "unsafeadd"}
+                  "unsafeadd", "unsafeslice", "unsafestring", "unsafestringdata",
+                  "unsafeslicedata"}
 
 
 def _expr_table() -> dict[str, Any]:

@@ -2694,6 +2694,9 @@ class Lowerer:
                      extra={"unknown": True})
         if f.op == "methvalue":
             return self._method_call(f, arg_nodes, pos, ddd)
+        if f.op == "name" and f.var is not None and f.var.cls == ir.FUNC and \
+                getattr(getattr(f.var.func, "owner_res", None), "path", None) == "unsafe":
+            return self._unsafe_call(f.var.func, arg_nodes, pos)
         if _generic_func(f) is not None or f.op == "name" and f.extra.get("generic_decl"):
             return self._generic_call(f, arg_nodes, pos, ddd, n)
         sig = f.type.underlying()
@@ -2712,9 +2715,77 @@ class Lowerer:
             callee = f.func
         elif f.op == "methexpr":
             callee = f.func
+        if callee is not None and getattr(callee, "uintptr_escapes", False):
+            init += self._uintptr_escapes(args)
         # once variadic arguments are packed, the call is a `...` call
         return E("call", self._result_type(sig), pos, args, value=f, func=callee,
                  ddd=ddd or sig.variadic, extra={"init": init} if init else {})
+
+    def _uintptr_escapes(self, args: list[E]) -> list[ir.Stmt]:
+        """Arguments `uintptr(unsafe.Pointer(p))` of a `//go:uintptrescapes` function: the
+        pointer goes into a temporary first, and escapes from there."""
+        out: list[ir.Stmt] = []
+        flat: list[E] = []
+        for a in args:
+            flat += a.args if a.op == "slicelit" and a.implicit else [a]  # packed ...
+        for a in flat:
+            if a.op in ("conv", "convnop") and a.args and T.is_uintptr(a.type) and \
+                    T.is_unsafe_pointer(a.args[0].type):
+                st, a.args[0] = self.temp_of(a.args[0], a.args[0].pos)
+                out.append(st)
+                a.extra["uintptr_escapes"] = True
+        return out
+
+    def _unsafe_call(self, fn: ir.Func, arg_nodes: list[Node], pos: ir.Pos) -> E:
+        """The `unsafe` package's functions, which the compiler builds in: Sizeof, Alignof
+        and Offsetof are constants; Add, Slice and String carry their pointer operand to
+        the result, as do StringData and SliceData their string or slice."""
+        name = fn.name
+        x = self.expr(arg_nodes[0])
+        if name in ("Sizeof", "Alignof", "Offsetof"):
+            if name == "Offsetof":
+                v = self._offsetof(x)
+            else:
+                t = T.default_type(x.type)
+                v = T.sizeof(t) if name == "Sizeof" else T.alignof(t)
+            return E("lit", T.UINTPTR_T, pos, value=v)
+        if name in ("Add", "Slice", "String"):
+            n = self.expr(arg_nodes[1])
+            if T.is_untyped(n.type):
+                n = self.assign_conv(n, T.INT_T)
+            if name == "Add":
+                return E("unsafeadd", fn.sig.results[0].type, pos, [x, n])
+            if name == "String":
+                return E("unsafestring", T.STRING_T, pos, [x, n])
+            u = x.type.underlying()
+            elem = u.elem if isinstance(u, T.Pointer) else T.INVALID
+            return E("unsafeslice", T.Slice(elem), pos, [x, n])
+        if name == "StringData":
+            if T.is_untyped(x.type):
+                x = self.assign_conv(x, T.STRING_T)
+            return E("unsafestringdata", T.Pointer(T.BYTE_T), pos, [x])
+        u = x.type.underlying()
+        elem = u.elem if isinstance(u, T.Slice) else T.INVALID
+        return E("unsafeslicedata", T.Pointer(elem), pos, [x])
+
+    def _offsetof(self, x: E) -> int:
+        """unsafe.Offsetof(s.f): f's offset in s, through the embedded fields that
+        promote it."""
+        if x.op not in ("dot", "dotptr") or not x.args:
+            return 0
+        off = 0
+        while x.op in ("dot", "dotptr") and x.args:
+            base = x.args[0]
+            t = base.type.underlying()
+            if isinstance(t, T.Pointer):
+                t = t.elem
+            fld = next((f for f in getattr(t.underlying(), "fields", [])
+                        if f.name == x.value), None)
+            off += T.field_offset(t, fld) if fld is not None else 0
+            if not (base.op in ("dot", "dotptr") and base.implicit):
+                break
+            x = base  # an embedded field the selector went through
+        return off
 
     def _result_type(self, sig: T.Signature) -> T.Type:
         if len(sig.results) == 1:

@@ -18,6 +18,8 @@ _PREC = {"neg": 7, "plus": 7, "not": 7, "bitnot": 7, "addr": 7, "deref": 7, "rec
          "add": 5, "sub": 5, "or": 5, "xor": 5, "addstr": 5,
          "eq": 4, "ne": 4, "lt": 4, "le": 4, "gt": 4, "ge": 4, "andand": 3, "oror": 2}
 # nodes the compiler's precedence table leaves out: parenthesized wherever nested
+_UNSAFE_NODES = {"unsafestring": "unsafe.String", "unsafestringdata": "unsafe.StringData",
+                 "unsafeslicedata": "unsafe.SliceData"}
 _NO_PREC = {"ptrlit", "addstr", "closure", "makechan", "makemap", "recover", "complex", "real",
             "imag"}
 _SYM = {"neg": "-", "plus": "+", "not": "!", "bitnot": "^", "addr": "&", "deref": "*",
@@ -147,6 +149,11 @@ class Printer:
             return f"{op}({self.expr(a[0])})"
         if op in ("copy", "complex"):
             return f"{op}({self.expr(a[0])}, {self.expr(a[1])})"
+        if op in ("unsafeadd", "unsafeslice"):
+            name = "unsafe.Add" if op == "unsafeadd" else "unsafe.Slice"
+            return f"{name}({self.expr(a[0])}, {self.expr(a[1])})"
+        if op in _UNSAFE_NODES:
+            return f"<node {_UNSAFE_NODES[op]}>"  # the compiler's printer has no case for them
         if op in ("append", "delete", "min", "max", "recover", "print", "println"):
             inner = ", ".join(self.expr(x) for x in a)
             if op == "append" and a and a[0].op == "nil":

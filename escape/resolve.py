@@ -264,7 +264,7 @@ class Resolver:
                 path_node = spec.child_by_field_name("path")
                 path = _unquote(text(path_node)) if path_node else ""
                 alias_node = spec.child_by_field_name("name")
-                if path in ("unsafe", "C"):
+                if path == "C":
                     self.unsupported.append((fi.file, spec, f'import "{path}"'))
                 name = text(alias_node) if alias_node else T.default_pkg_name(path)
                 pn = PkgName(name, path, self.importer)
@@ -307,7 +307,9 @@ class Resolver:
                 fn.extra_generic = True  # type: ignore[attr-defined]
             self.func_nodes[id(fn)] = (n, fi)
             self.funcs.append(fn)
-            fn.noescape = "//go:noescape" in _directives_before(n)
+            directives = _directives_before(n)
+            fn.noescape = "//go:noescape" in directives
+            fn.uintptr_escapes = "//go:uintptrescapes" in directives  # type: ignore
             if kind == "func":
                 if name == "init":
                     self.init_funcs.append(fn)

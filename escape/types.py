@@ -254,6 +254,18 @@ def is_pointer(t: Type) -> bool:
     return isinstance(t.underlying(), Pointer)
 
 
+def is_unsafe_pointer(t: Type) -> bool:
+    """unsafe.Pointer (the standard library's stub declares it as a named pointer)."""
+    if isinstance(t, Named):
+        return t.pkg_path == "unsafe" and t.name == "Pointer"
+    return isinstance(t, Basic) and t.kind == UNSAFE_PTR
+
+
+def is_uintptr(t: Type) -> bool:
+    u = t.underlying()
+    return isinstance(u, Basic) and canon_name(u) == "uintptr"
+
+
 def is_string(t: Type) -> bool:
     u = t.underlying()
     return isinstance(u, Basic) and u.kind == STRING
@@ -371,6 +383,19 @@ def size_align(t: Type, _depth: int = 0) -> tuple[int, int]:
             maxa = max(maxa, fa)
         return (off + maxa - 1) // maxa * maxa, maxa
     return PTR_SIZE, PTR_SIZE
+
+
+def field_offset(t: Type, fld: Field) -> int:
+    """The offset of field fld in struct type t (0 if t has no such field)."""
+    u = t.underlying()
+    off = 0
+    for f in u.fields if isinstance(u, Struct) else []:
+        fs, fa = size_align(f.type)
+        off = (off + fa - 1) // fa * fa
+        if f is fld:
+            return off
+        off += fs
+    return 0
 
 
 def sizeof(t: Type) -> int:
