@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import ir
 from . import types as T
+from .deadlocals import drop_dead_locals
 from .decisions import Decision, Diagnostic
 from .explain import GOROOT_MARK, Block, Explainer, NoteAt, default_goroot, std_file
 from .graph import ESCAPES, MUTATES, Batch, Leaks, Message, Walker, heap_alloc_reason, static_value
@@ -107,6 +108,9 @@ class PackageAnalysis:
         low = Lowerer(self.res)
         self.res.collect()
         funcs = low.lower_package()
+        for fn in funcs:
+            if fn.parent is None and not fn.is_wrapper:
+                drop_dead_locals(fn)
         seen: set[tuple[str, str, str]] = set()
         seen_imports: set[str] = set()
         for f, node, what in self.res.unsupported:

@@ -101,26 +101,37 @@ class Lowerer:
         self._wrappers(funcs)
         # every method of a generic type instantiated with concrete types is compiled,
         # called or not
-        done: set[int] = set()
+        # instances already looked at, by name: a type argument's shape may be a fresh
+        # copy each time a signature is read, and the instance with it a new object
+        done: set[str] = set()
         imported = _reached_instances(res.imported_refs, res.path, self._std_reach)
         seen_dicts: set[tuple[int, tuple[str, ...]]] = set()
-        written: set[int] = set()  # see _reached_instances
+        written: set[str] = set()  # see _reached_instances
         walked: set[int] = set()
-        while True:
+        for _round in range(_MAX_INSTANCE_ROUNDS):
             imported += self._dictionary_types(seen_dicts, funcs)
             local = _concrete_instances(res)
             # the types instantiated code and local instances use reach more instances
-            roots: list[T.Type] = [t for t in local if id(t) not in done]
+            roots: list[T.Type] = [t for t in local if T.link_string(t) not in done]
             for f in funcs:
                 if getattr(f, "shapes", None) and id(f) not in walked:
                     walked.add(id(f))
                     roots += _declared_types(f)
             reached = _reached_instances(roots, res.path, self._std_reach, written)
-            todo = [i for i in local + imported + reached if id(i) not in done]
+            todo = []
+            for i in local + imported + reached:
+                if T.link_string(i) not in done:
+                    done.add(T.link_string(i))
+                    todo.append(i)
             if not todo:
                 break
+            if _round == _MAX_INSTANCE_ROUNDS - 1:
+                # a safety net: instances that keep making new ones (not a Go program
+                # the compiler accepts) are not followed further
+                self.unsupported.append(((1, 1, res.files[0].display),
+                                         "generic instantiation that does not end", None))
+                break
             for inst_t in todo:
-                done.add(id(inst_t))
                 if any(T.has_tparam(t) for t in inst_t.targs):
                     continue  # a generic declaration's own types: nothing is compiled
                 self.generics.read_instances.append(inst_t)
@@ -130,7 +141,7 @@ class Lowerer:
                         self.instance(gm, inst_t.targs)
                         if not any(T.has_shape(t) for t in inst_t.targs):
                             inst_t.methods.get(name)  # its wrapper
-                        elif id(inst_t) in written:
+                        elif T.link_string(inst_t) in written:
                             self.instance(gm, inst_t.targs, as_written=True)
             self._drain(funcs)
             self._wrappers(funcs)
@@ -1390,10 +1401,21 @@ class Lowerer:
             tag = self.expr(vn) if vn is not None else None
             if tag is not None and T.is_untyped(tag.type):
                 tag = self.assign_conv(tag, None)
+            clauses = [c for c in named_children(n)
+                       if c.type in ("expression_case", "default_case")]
+            taken = self._constant_switch(tag, clauses)
+            if taken is not None:
+                # the front end keeps only the clause a constant switch always takes
+                cases = []
+                if taken is not False:
+                    saved2 = self.scope
+                    self.scope = Scope(saved2)
+                    body = self._case_body(taken)
+                    self.scope = saved2
+                    cases.append(ir.Case(self.p(taken), exprs=[], body=body))
+                return ir.Stmt("switch", self.p(n), init=init, cond=None, cases=cases)
             cases = []
-            for c in named_children(n):
-                if c.type not in ("expression_case", "default_case"):
-                    continue
+            for c in clauses:
                 exprs = []
                 if c.type == "expression_case":
                     for en in named_children(c.child_by_field_name("value")):
@@ -1410,6 +1432,38 @@ class Lowerer:
                 self.scope = saved2
                 cases.append(ir.Case(self.p(c), exprs=exprs, body=body))
             return ir.Stmt("switch", self.p(n), init=init, cond=tag, cases=cases)
+
+    def _constant_switch(self, tag: E | None, clauses: list[Node]) -> Node | bool | None:
+        """The clause a switch with a constant tag (or none) always takes when every case
+        before it is constant: that clause, False when none is taken, None when it cannot
+        be known (a non-constant case first, or the clause falls through)."""
+        if tag is not None and tag.op != "lit":
+            return None
+        want = True if tag is None else tag.value
+        target: Node | None = None
+        for c in clauses:
+            if c.type == "default_case":
+                target = c
+                continue
+            for en in named_children(c.child_by_field_name("value")):
+                if not _maybe_constant(en):
+                    return None
+                e = self.expr(en)
+                if e.op != "lit":
+                    return None
+                if e.value == want:
+                    target = c
+                    break
+            else:
+                continue
+            break
+        if target is None:
+            return False
+        stmts = [y for x in target.named_children
+                 for y in (x.named_children if x.type == "statement_list" else [x])]
+        if any(x.type == "fallthrough_statement" for x in stmts):
+            return None
+        return target
 
     def _case_body(self, c: Node) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
@@ -3108,7 +3162,7 @@ def _declared_types(fn: ir.Func) -> list[T.Type]:
 
 def _reached_instances(roots: list[T.Type], home: str,
                        std_reach: Callable[[str], frozenset[str] | None],
-                       written: set[int] | None = None) -> list[T.Named]:
+                       written: set[str] | None = None) -> list[T.Named]:
     """Instances of generic types that the given types reach through their structure and
     their methods' signatures: the compiler reads a type with all of that, and compiles
     every method of each instance whose type arguments are known (concrete, or shapes
@@ -3119,7 +3173,7 @@ def _reached_instances(roots: list[T.Type], home: str,
     An instance met inside the structure of one of its own shape-containing type
     arguments (`entry[go.shape.int]` has a field `atomic.Pointer[entry[go.shape.int]]`)
     is instantiated while that argument is still incomplete: the compiler cannot shape
-    it, and compiles the methods under the instance's own name too. Their ids go into
+    it, and compiles the methods under the instance's own name too. Their names go into
     `written`."""
     out: list[T.Named] = []
     seen: set[int] = set()
@@ -3128,7 +3182,7 @@ def _reached_instances(roots: list[T.Type], home: str,
         t, inside = stack.pop()
         if written is not None and inside is not None and isinstance(t, T.Named) and \
                 any(a is inside for a in t.targs) and T.has_shape(inside):
-            written.add(id(t))
+            written.add(T.link_string(t))
         if id(t) in seen:
             continue
         seen.add(id(t))
@@ -3196,12 +3250,26 @@ class Instances:
 
 _SHAPES: dict[str, T.Named] = {}
 _MAX_SHAPE_LEN = 500
+_MAX_INSTANCE_ROUNDS = 64
 
 
 def forget_shapes() -> None:
     """Start a package with no shapes: a shape's underlying type is made of the types
     of the resolvers it was made with, which may be gone."""
     _SHAPES.clear()
+
+
+_NOT_CONSTANT = frozenset({"call_expression", "func_literal", "index_expression",
+                           "slice_expression", "composite_literal",
+                           "type_assertion_expression", "selector_expression"})
+
+
+def _maybe_constant(n: Node) -> bool:
+    """Could expression n be a constant? (No call, literal, index or selection in it:
+    lowering it cannot make temporaries or closures.)"""
+    if n.type in _NOT_CONSTANT or n.type == "unary_expression" and text(n)[:2] == "<-":
+        return False
+    return all(_maybe_constant(c) for c in n.named_children)
 
 
 def _is_shape(t: T.Type) -> bool:
