@@ -187,17 +187,6 @@ def comparable(t: T.Type, depth: int = 0) -> bool:
     return True
 
 
-def _field_offsets(u: T.Struct) -> list[int]:
-    offs = []
-    off = 0
-    for f in u.fields:
-        fs, fa = T.size_align(f.type)
-        off = (off + fa - 1) // fa * fa
-        offs.append(off)
-        off += fs
-    return offs
-
-
 def _is_mem(t: T.Type, depth: int = 0) -> bool:
     """Can values of t be compared as plain memory (the compiler's AMEM)?"""
     u = t.underlying()
@@ -216,7 +205,7 @@ def _is_mem(t: T.Type, depth: int = 0) -> bool:
         if len(fs) == 1 and fs[0].name != "_":
             return _is_mem(fs[0].type, depth + 1)
         size = T.sizeof(u)
-        offs = _field_offsets(u)
+        offs = T.field_offsets(u)
         for i, f in enumerate(fs):
             if not _is_mem(f.type, depth + 1) or f.name == "_":
                 return False
@@ -273,7 +262,7 @@ class _SigBuilder:
             self.code("E" if not u.all_methods() else "I")
         elif isinstance(u, T.Struct):
             off = 0
-            offs = _field_offsets(u)
+            offs = T.field_offsets(u)
             for f, fo in zip(u.fields, offs):
                 if f.name == "_":
                     continue

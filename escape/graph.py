@@ -716,9 +716,12 @@ class Walker:
 
     def _x_conv(self, k: Hole, e: ir.Expr) -> None:
         x = e.args[0]
-        if e.extra.get("uintptr_escapes"):
+        rule = e.extra.get("uintptr_arg") if e.extra else None
+        if rule == "escapes":
             # the argument of a //go:uintptrescapes function: its pointer escapes
             self.expr(self.heap_hole().note(e, "//go:uintptrescapes"), x)
+        elif rule == "keepalive":
+            self.expr(self.H(self.b.mutator), x)  # kept alive across the call
         elif e.type is not None and T.is_unsafe_pointer(e.type) and T.is_uintptr(x.type):
             self.unsafe_value(k, x)
         else:

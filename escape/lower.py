@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
@@ -66,6 +67,7 @@ class Lowerer:
         # names a `:=` or `var` statement is about to declare: the compiler declares them
         # before it makes the temporaries its right-hand side needs
         self.pending_decls = 0
+        self.late_temps: list[ir.Var] = []  # temporaries numbered after the others
         res.eval_const = self._eval_const_node
         self.unsupported: list[tuple[ir.Pos, str, ir.Func | None]] = []
         # values of statically initialized globals (no code, but their types still count)
@@ -145,6 +147,7 @@ class Lowerer:
                             self.instance(gm, inst_t.targs, as_written=True)
             self._drain(funcs)
             self._wrappers(funcs)
+        self._number_late_temps()  # those of package-level initializers
         return funcs
 
     def _std_reach(self, path: str) -> frozenset[str] | None:
@@ -299,8 +302,8 @@ class Lowerer:
                     if static:
                         self._count_stmps(e)
                     elif self._static_but_maps(e, maps, None, 0):
-                        # static storage, but a map literal in a field is made at run
-                        # time: init assigns it into the static object
+                        # static storage, but fields computed at run time: init
+                        # assigns them into the static object
                         for stmp, off, m in maps:
                             holder = ir.Var(stmp, m.type, m.pos, ir.GLOBAL)
                             lhs = E("name", m.type, m.pos, var=holder,
@@ -338,8 +341,10 @@ class Lowerer:
 
     def _static_but_maps(self, e: E, maps: list[tuple[str, int, E]], stmp: str | None,
                          offset: int) -> bool:
-        """Is a package-level initializer static but for map literals in struct fields?
-        Those are collected (static object, byte offset, literal) and replaced by nil in e."""
+        """Is a package-level initializer static but for struct fields computed at run
+        time (map literals, `make`, calls)? Those are collected (static object, byte
+        offset, value) and replaced by nil in e, as the compiler's static initializer
+        assigns them in init."""
         if self._static_init(e):
             self._count_stmps(e)
             return True
@@ -357,12 +362,11 @@ class Lowerer:
             u = e.type.underlying()
             fields = e.extra.get("fields") or []
             for i, (a, fld) in enumerate(zip(e.args, fields)):
-                off = offset + _field_offset(u, fld) if isinstance(u, T.Struct) else offset
-                if a.op == "maplit":
+                off = offset + T.field_offset(u, fld) if isinstance(u, T.Struct) else offset
+                if a.op == "maplit" or not self._static_but_maps(a, maps, stmp, off):
+                    # made at run time (a map, a make, a call): init assigns the field
                     maps.append((stmp, off, a))
                     e.args[i] = E("nil", a.type, a.pos)
-                elif not self._static_but_maps(a, maps, stmp, off):
-                    return False
             return True
         return False
 
@@ -421,6 +425,16 @@ class Lowerer:
         except RecursionError:
             self.unsupported.append((fn.pos, "nesting too deep to analyze", fn))
             fn.body = None  # opaque: its parameters leak
+        finally:
+            self._number_late_temps()
+
+    def _number_late_temps(self) -> None:
+        for tmp in self.late_temps:
+            f = tmp.fn
+            assert f is not None
+            tmp.name = f".autotmp_{len(f.params) + len(f.results) + len(f.dcl)}"
+            f.dcl.append(tmp)
+        self.late_temps.clear()
 
     def _lower_instance(self, inst: ir.Func) -> None:
         """Lower a generic body once for one shape instantiation."""
@@ -1877,6 +1891,16 @@ class Lowerer:
             # `fs[i](p)` parses like a generic conversion; it is a call of an indexed value
             f = self.expr(tnode)
             return self._call(f, [n.child_by_field_name("operand")], pos, False, n)
+        if tnode.type == "pointer_type" and named_children(tnode):
+            # `*(*T)(p)` parses as a conversion to the type `*(*T)`; Go reads the `*` as
+            # an indirection of the conversion `(*T)(p)`
+            t = self.res.resolve_type(named_children(tnode)[0], self.scope)
+            conv = self.conversion(t, n.child_by_field_name("operand"), pos, n)
+            u = conv.type.underlying()
+            e = E("deref", u.elem if isinstance(u, T.Pointer) else T.INVALID, self.p(n),
+                  [conv])
+            e.extra["syn"] = self.p(n)
+            return e
         t = self.res.resolve_type(tnode, self.scope)
         return self.conversion(t, n.child_by_field_name("operand"), pos, n)
 
@@ -2769,15 +2793,17 @@ class Lowerer:
             callee = f.func
         elif f.op == "methexpr":
             callee = f.func
-        if callee is not None and getattr(callee, "uintptr_escapes", False):
-            init += self._uintptr_escapes(args)
+        rule = _uintptr_rule(callee) if callee is not None else None
+        if rule is not None:
+            init += self._uintptr_args(args, rule)
         # once variadic arguments are packed, the call is a `...` call
         return E("call", self._result_type(sig), pos, args, value=f, func=callee,
                  ddd=ddd or sig.variadic, extra={"init": init} if init else {})
 
-    def _uintptr_escapes(self, args: list[E]) -> list[ir.Stmt]:
-        """Arguments `uintptr(unsafe.Pointer(p))` of a `//go:uintptrescapes` function: the
-        pointer goes into a temporary first, and escapes from there."""
+    def _uintptr_args(self, args: list[E], rule: str) -> list[ir.Stmt]:
+        """Arguments `uintptr(unsafe.Pointer(p))` of a function that keeps them alive or
+        lets them escape (`rule`): the pointer goes into a temporary first, which is
+        kept alive (it counts as mutated) or escapes."""
         out: list[ir.Stmt] = []
         flat: list[E] = []
         for a in args:
@@ -2785,9 +2811,20 @@ class Lowerer:
         for a in flat:
             if a.op in ("conv", "convnop") and a.args and T.is_uintptr(a.type) and \
                     T.is_unsafe_pointer(a.args[0].type):
-                st, a.args[0] = self.temp_of(a.args[0], a.args[0].pos)
+                x = a.args[0]
+                assert self.fn is not None
+                # the compiler makes this temporary during escape analysis, after every
+                # other one of the function: it is numbered when the function is done
+                tmp = ir.Var(".autotmp_?", x.type, x.pos, ir.LOCAL, fn=self.fn)
+                tmp.is_temp = True  # type: ignore[attr-defined]
+                self.late_temps.append(tmp)
+                st = ir.Stmt("as", x.pos, lhs=[E("name", x.type, x.pos, var=tmp)], rhs=[x],
+                             decl_vars=[tmp], extra={"define": False})
+                tmp.defn = x
+                tmp.defn_stmt = st  # type: ignore[attr-defined]
                 out.append(st)
-                a.extra["uintptr_escapes"] = True
+                a.args[0] = E("name", x.type, x.pos, var=tmp)
+                a.extra["uintptr_arg"] = rule
         return out
 
     def _unsafe_call(self, fn: ir.Func, arg_nodes: list[Node], pos: ir.Pos) -> E:
@@ -3128,18 +3165,6 @@ def _empty_iface(t: T.Type) -> bool:
     return isinstance(u, T.Interface) and not u.all_methods() and not u.union
 
 
-def _field_offset(u: T.Struct, fld: T.Field | None) -> int:
-    """A field's byte offset in its struct (amd64)."""
-    off = 0
-    for f in u.fields:
-        size, align = T.size_align(f.type)
-        off = (off + align - 1) // align * align
-        if f is fld:
-            return off
-        off += size
-    return 0
-
-
 def _concrete_instances(res: Resolver) -> list[T.Named]:
     """Instances of the package's generic types whose type arguments are all known."""
     out = []
@@ -3257,6 +3282,24 @@ def forget_shapes() -> None:
     """Start a package with no shapes: a shape's underlying type is made of the types
     of the resolvers it was made with, which may be gone."""
     _SHAPES.clear()
+
+
+def _uintptr_rule(fn: ir.Func) -> str | None:
+    """What a call does with the pointers its uintptr arguments were converted from:
+    "escapes" (`//go:uintptrescapes`), "keepalive" (`//go:uintptrkeepalive`, or a local
+    declaration without a body), or nothing special (None). An imported function's
+    rule is its directives'."""
+    rec = getattr(fn, "std_record", None)
+    if rec is not None:
+        if "uintptr" not in rec:  # the JSON text: decode only what may matter
+            return None
+        pragmas = (json.loads(rec) if isinstance(rec, str) else rec).get("pragmas") or []
+        if "go:uintptrescapes" in pragmas:
+            return "escapes"
+        return "keepalive" if "go:uintptrkeepalive" in pragmas else None
+    if getattr(fn, "uintptr_escapes", False):
+        return "escapes"
+    return "keepalive" if getattr(fn, "uintptr_keepalive", False) else None
 
 
 _NOT_CONSTANT = frozenset({"call_expression", "func_literal", "index_expression",

@@ -310,6 +310,9 @@ class Resolver:
             directives = _directives_before(n)
             fn.noescape = "//go:noescape" in directives
             fn.uintptr_escapes = "//go:uintptrescapes" in directives  # type: ignore
+            # a declaration without a body keeps its uintptr arguments' pointers alive
+            fn.uintptr_keepalive = "//go:uintptrkeepalive" in directives or \
+                n.child_by_field_name("body") is None  # type: ignore[attr-defined]
             if kind == "func":
                 if name == "init":
                     self.init_funcs.append(fn)

@@ -328,17 +328,33 @@ def has_pointers(t: Type, _seen: set[int] | None = None) -> bool:
 
 
 def is_direct_iface(t: Type) -> bool:
-    """Is a value of type t stored directly in an interface's data word?"""
+    """Is a value of type t stored directly in an interface's data word? (One word, and
+    that word a pointer: `struct{ noCopy; *T }` too.)"""
+    return sizeof(t) == PTR_SIZE and ptrdata(t) == PTR_SIZE
+
+
+def ptrdata(t: Type, _depth: int = 0) -> int:
+    """The length of the prefix of a t value that holds pointers."""
+    if _depth > 200:
+        return PTR_SIZE
     u = t.underlying()
-    if isinstance(u, (Pointer, Chan, Map, Signature)):
-        return True
     if isinstance(u, Basic):
-        return u.kind == UNSAFE_PTR
+        return PTR_SIZE if u.kind in (STRING, UNSAFE_PTR) else 0
+    if isinstance(u, (Pointer, Chan, Map, Signature, Slice)):
+        return PTR_SIZE
+    if isinstance(u, Interface):
+        return 2 * PTR_SIZE
     if isinstance(u, Array):
-        return u.length == 1 and is_direct_iface(u.elem)
+        p = ptrdata(u.elem, _depth + 1)
+        return 0 if p == 0 or u.length == 0 else (u.length - 1) * sizeof(u.elem) + p
     if isinstance(u, Struct):
-        return len(u.fields) == 1 and is_direct_iface(u.fields[0].type)
-    return False
+        last = 0
+        for f, off in zip(u.fields, field_offsets(u)):
+            p = ptrdata(f.type, _depth + 1)
+            if p:
+                last = off + p
+        return last
+    return 0
 
 
 # ---------------------------------------------------------------- sizes
@@ -385,17 +401,24 @@ def size_align(t: Type, _depth: int = 0) -> tuple[int, int]:
     return PTR_SIZE, PTR_SIZE
 
 
-def field_offset(t: Type, fld: Field) -> int:
-    """The offset of field fld in struct type t (0 if t has no such field)."""
+def field_offsets(t: Type) -> list[int]:
+    """The byte offsets of struct type t's fields (amd64 layout)."""
     u = t.underlying()
+    offs = []
     off = 0
     for f in u.fields if isinstance(u, Struct) else []:
         fs, fa = size_align(f.type)
         off = (off + fa - 1) // fa * fa
-        if f is fld:
-            return off
+        offs.append(off)
         off += fs
-    return 0
+    return offs
+
+
+def field_offset(t: Type, fld: Field | None) -> int:
+    """The offset of field fld in struct type t (0 if t has no such field)."""
+    u = t.underlying()
+    fields = u.fields if isinstance(u, Struct) else []
+    return next((o for f, o in zip(fields, field_offsets(u)) if f is fld), 0)
 
 
 def sizeof(t: Type) -> int:
