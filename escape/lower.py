@@ -1460,7 +1460,7 @@ class Lowerer:
                 target = c
                 continue
             for en in named_children(c.child_by_field_name("value")):
-                if not _maybe_constant(en):
+                if not self._maybe_constant(en):
                     return None
                 e = self.expr(en)
                 if e.op != "lit":
@@ -1478,6 +1478,17 @@ class Lowerer:
         if any(x.type == "fallthrough_statement" for x in stmts):
             return None
         return target
+
+    def _maybe_constant(self, n: Node) -> bool:
+        """Could expression n be a constant? (No call, literal, index, receive or field
+        selection in it: lowering it cannot make temporaries or closures.)"""
+        if n.type in _NOT_CONSTANT or n.type == "unary_expression" and text(n)[:2] == "<-":
+            return False
+        if n.type == "selector_expression":
+            operand = n.child_by_field_name("operand")
+            return operand is not None and operand.type == "identifier" and \
+                isinstance(self.scope.lookup(text(operand)), PkgName)
+        return all(self._maybe_constant(c) for c in n.named_children)
 
     def _case_body(self, c: Node) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
@@ -3304,15 +3315,7 @@ def _uintptr_rule(fn: ir.Func) -> str | None:
 
 _NOT_CONSTANT = frozenset({"call_expression", "func_literal", "index_expression",
                            "slice_expression", "composite_literal",
-                           "type_assertion_expression", "selector_expression"})
-
-
-def _maybe_constant(n: Node) -> bool:
-    """Could expression n be a constant? (No call, literal, index or selection in it:
-    lowering it cannot make temporaries or closures.)"""
-    if n.type in _NOT_CONSTANT or n.type == "unary_expression" and text(n)[:2] == "<-":
-        return False
-    return all(_maybe_constant(c) for c in n.named_children)
+                           "type_assertion_expression"})
 
 
 def _is_shape(t: T.Type) -> bool:
