@@ -141,7 +141,9 @@ def _analyze_one(rep: PackageReport, sources: list[tuple[Path, str, bytes]],
     try:
         # standard-library positions stay `$GOROOT/...` here (cacheable whatever the
         # working directory); `localize` spells them for this run
-        res = analyze_files(sources, importer=importer, explain=explain, goroot=GOROOT_MARK)
+        pkg_path = _import_path(rep.files[0][0].parent) if rep.files else "main"
+        res = analyze_files(sources, pkg_path=pkg_path, importer=importer, explain=explain,
+                            goroot=GOROOT_MARK)
     except RecursionError:
         rep.errors.append(f"escape: internal error analyzing {rep.dir}: nesting too deep "
                           "(please report this)")
@@ -159,6 +161,22 @@ def _analyze_one(rep: PackageReport, sources: list[tuple[Path, str, bytes]],
     if res.failed:
         rep.status = max(rep.status, EXIT_ERROR)
     return rep
+
+
+def _import_path(pkg_dir: Path) -> str:
+    """The import path the analysis gives a package: a standard-library directory's own
+    (GOROOT/src/X is package X, as the go command resolves it; the compiler treats some
+    of them specially, e.g. the FIPS module), "main" for any other."""
+    from .explain import default_goroot
+
+    root = default_goroot()
+    if root.startswith("$"):
+        return "main"
+    try:
+        rel = pkg_dir.resolve().relative_to(Path(root, "src").resolve())
+    except (OSError, ValueError):
+        return "main"
+    return rel.as_posix() if rel.parts else "main"
 
 
 def _work(job: tuple[PackageReport, list[tuple[Path, str, bytes]], bool]) -> PackageReport:
@@ -213,7 +231,8 @@ def run_check(paths: list[str], tags: list[str] | None = None, explain: bool = F
         read.append(sources)
         key = None
         if cache is not None and rep.status == EXIT_OK:
-            key = cache.key([(d, b) for _, d, b in sources], options)
+            path = _import_path(files[0][0].parent) if files else "main"
+            key = cache.key([(d, b) for _, d, b in sources], f"{options};path={path}")
             hit = cache.get(key)
             if hit is not None:
                 try:

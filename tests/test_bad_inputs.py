@@ -404,3 +404,28 @@ def test_internal_error_is_per_package(tmp_path: Path) -> None:
     (err,) = p.stderr.splitlines()
     assert err.startswith("escape: internal error analyzing ") and "boom" in err
     assert "KeyError" in err and "report" in err
+
+
+@pytest.mark.skipif(shutil.which("go") is None, reason="needs go 1.27.3 (its GOROOT)")
+def test_std_directory_is_analyzed_as_its_package(tmp_path: Path) -> None:
+    # a directory of the standard library is the package its import path names: the
+    # FIPS module lays out no addresses statically, so its `var x = &T{...}` allocate
+    from escape.driver import _import_path
+    from escape.explain import default_goroot
+
+    root = Path(default_goroot())
+    field = root / "src/crypto/internal/fips140/edwards25519/field"
+    if not field.is_dir():
+        pytest.skip("no GOROOT sources")
+    assert _import_path(field) == "crypto/internal/fips140/edwards25519/field"
+    assert _import_path(tmp_path) == "main"
+    p = run("check", "-l", ".", cwd=field)
+    assert "./fe.go:38:14: &Element{...} escapes to heap" in p.stdout.splitlines(), p.stdout
+    copy = tmp_path / "field"
+    copy.mkdir()
+    (copy / "fe.go").write_text((field / "fe.go").read_text())
+    # elsewhere the same file is an ordinary package: its literal is static data
+    q = run("check", "-l", ".", cwd=copy)
+    out = q.stdout.splitlines()
+    assert "./fe.go:41:7: leaking param: v to result ~r0 level=0" in out, q.stdout
+    assert not any("fe.go:38:14" in ln for ln in out), q.stdout
