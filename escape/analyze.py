@@ -109,7 +109,9 @@ class PackageAnalysis:
         self.res.collect()
         funcs = low.lower_package()
         for fn in funcs:
-            if fn.parent is None and not fn.is_wrapper:
+            # dropping an assignment shows only when it drops a function literal
+            if getattr(fn, "has_closures", False) and fn.parent is None and \
+                    not fn.is_wrapper:
                 drop_dead_locals(fn)
         seen: set[tuple[str, str, str]] = set()
         seen_imports: set[str] = set()

@@ -2286,6 +2286,9 @@ class Lowerer:
         base = outer.name if outer is not None else "glob."
         sep = ".func" if outer is None or outer.parent is None else "."
         fn = ir.Func(f"{base}{sep}{k}", sig, pos, parent=outer)
+        if outer is not None:
+            # only a function with literals has anything deadlocals.py could change
+            outer.outermost.has_closures = True  # type: ignore[attr-defined]
         if getattr(outer, "short_name", None):
             fn.short_name = f"{outer.short_name}{sep}{k}"  # type: ignore[attr-defined]
         return fn
