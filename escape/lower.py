@@ -551,6 +551,8 @@ class Lowerer:
             g.dicts.clear()
             g.dicts.update(saved[2])
             for r, n in standins:
+                for w in r.standins[n:]:
+                    w.epoch = -1  # made again, and compiled, if the package itself uses it
                 del r.standins[n:]
             self.layout_mode = saved_mode
         return inst
@@ -3318,9 +3320,11 @@ def _uintptr_rule(fn: ir.Func) -> str | None:
     rule is its directives'."""
     rec = getattr(fn, "std_record", None)
     if rec is not None:
-        if "uintptr" not in rec:  # the JSON text: decode only what may matter
-            return None
-        pragmas = (json.loads(rec) if isinstance(rec, str) else rec).get("pragmas") or []
+        if isinstance(rec, str):
+            if "uintptr" not in rec:  # the JSON text: decode only what may matter
+                return None
+            rec = json.loads(rec)
+        pragmas = rec.get("pragmas") or []
         if "go:uintptrescapes" in pragmas:
             return "escapes"
         return "keepalive" if "go:uintptrkeepalive" in pragmas else None

@@ -930,7 +930,6 @@ class GenericType:
         inst.lazy = resolve
         return inst
 
-
     def _shown_targs(self, targs: list[T.Type]) -> list[str]:
         """The type arguments as the instance's name spells them. The compiler names a
         type instantiated with types made of shapes (`Pointer[node[go.shape.int]]`, in

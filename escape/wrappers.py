@@ -335,13 +335,11 @@ def shape_struct_wrappers(res: Any, funcs: list[ir.Func], printer: Any,
                 m = fn.refs[0] if fn is not None and fn.refs else None
                 if fn is None or any(T.has_shape(t) for t in getattr(m, "targs", ())):
                     continue  # a shaped method needs a dictionary: no wrapper calls it
-                label = T.link_string(u)
-                if isinstance(w, T.Pointer):
-                    label = f"(*{label})"
+                recv = f"(*{label})" if isinstance(w, T.Pointer) else label
                 if not name[:1].isupper():
                     owner = getattr(m, "owner_res", None) or res
-                    label += f".{owner.name}"
-                fn.name = f"{label}.{name}"
+                    recv += f".{owner.name}"
+                fn.name = f"{recv}.{name}"
                 out.append(fn)
     return out
 
