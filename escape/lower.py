@@ -1150,8 +1150,10 @@ class Lowerer:
             sign, cond = static_bool(cond)
             fn = self.fn
             mark0 = len(fn.closures) if fn is not None else 0
+            refs0 = len(fn.refs) if fn is not None else 0
             body = self.block(n.child_by_field_name("consequence"))
             mark1 = len(fn.closures) if fn is not None else 0
+            refs1 = len(fn.refs) if fn is not None else 0
             els: list[ir.Stmt] = []
             alt = n.child_by_field_name("alternative")
             if alt is not None:
@@ -1162,13 +1164,17 @@ class Lowerer:
             if sign != 0:
                 # a statically known condition: the dead branch is dropped before escape
                 # analysis, the condition kept only for its side effects; so are the
-                # function literals in it (they keep their funcN numbers)
+                # function literals in it (they keep their funcN numbers) and its calls,
+                # which are no edges of the call graph
                 if fn is not None:
                     dead = fn.closures[mark0:mark1] if sign < 0 else fn.closures[mark1:]
                     if dead:
                         ids = {id(c) for c in dead}
                         fn.closures = [c for c in fn.closures if id(c) not in ids]
-                        fn.refs = [r for r in fn.refs if id(r) not in ids]
+                    if sign < 0:
+                        del fn.refs[refs0:refs1]
+                    else:
+                        del fn.refs[refs1:]
                 flat = list(init)
                 if cond.op != "lit":
                     flat.append(ir.Stmt("expr", cond.pos, rhs=[cond]))
