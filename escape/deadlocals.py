@@ -28,22 +28,19 @@ def drop_dead_locals(fn: ir.Func) -> None:
     its function literals are handled with it)."""
     w = _Walk()
     w.stmts(fn.body or [])
-    for key in w.order:
-        for st, i in w.defs[key] or ():
-            _drop(fn, st, i)
+    for pending in w.defs.values():  # in the order the variables were first met
+        for st, i in pending or ():
+            _drop(st, i)
 
 
 class _Walk:
     def __init__(self) -> None:
         # variable -> assignments set aside (None once the variable is read)
         self.defs: dict[Any, list[tuple[ir.Stmt, int]] | None] = {}
-        self.order: list[Any] = []
 
     def read(self, v: ir.Var) -> None:
         key = id(v)
         pending = self.defs.get(key, [])
-        if key not in self.defs:
-            self.order.append(key)
         self.defs[key] = None
         for st, i in pending or ():
             self.expr(st.rhs[i])
@@ -91,8 +88,6 @@ class _Walk:
         if key is not None and not _has_effects(rhs):
             pending = self.defs.get(key, [])
             if pending is not None:
-                if key not in self.defs:
-                    self.order.append(key)
                 self.defs[key] = pending + [(st, i)]
                 return  # its value is looked at if the variable is read
         self.expr(rhs)
@@ -138,9 +133,9 @@ def _has_effects(e: ir.Expr) -> bool:
     return e.op not in ("name", "lit", "nil", "closure")
 
 
-def _drop(fn: ir.Func, st: ir.Stmt, i: int) -> None:
+def _drop(st: ir.Stmt, i: int) -> None:
     """`x = v` becomes `_ = 0`. A function literal it held that captures variables is no
-    longer part of fn (the compiler analyzes a closure only through the expression
+    longer part of its enclosing function (the compiler analyzes a closure only through the expression
     that makes it); one that captures nothing is a function of its own, still compiled."""
     rhs = st.rhs[i]
     if rhs.op == "closure" and rhs.func is not None and rhs.func.closure_vars:
