@@ -165,7 +165,7 @@ class Layout:
 def _ident(t: T.Type) -> object:
     """A type's identity as the compiler's writer tells types apart: by object, except
     that a type parameter (here, the shape bound to it) is one type wherever it appears."""
-    if isinstance(t, T.Named) and t.pkg_path == "go.shape":
+    if isinstance(t, T.Named) and T.is_shape(t):
         return ("tparam", t.tparam, T.link_string(t))
     return id(t)
 
@@ -256,7 +256,7 @@ def _unshape(t: T.Type, by_link: dict[str, T.Type], out: list[T.Named], depth: i
         return t
     d = depth + 1
     if isinstance(t, T.Named):
-        if t.pkg_path == "go.shape":
+        if T.is_shape(t):
             return by_link.get(T.link_string(t), t)
         gen = getattr(t.origin, "generic", None) if t.origin is not None else None
         if gen is None or not any(T.has_shape(a) for a in t.targs):

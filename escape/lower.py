@@ -3344,14 +3344,10 @@ _NOT_CONSTANT = frozenset({"call_expression", "func_literal", "index_expression"
                            "type_assertion_expression"})
 
 
-def _is_shape(t: T.Type) -> bool:
-    return isinstance(t, T.Named) and t.pkg_path == "go.shape"
-
-
 def shapify(t: T.Type, basic: bool) -> T.Type:
     """The shape a type argument is compiled with: its underlying type, or `*uint8` for a
     pointer under a methods-only constraint, named `go.shape.<link string>`."""
-    if isinstance(t, T.Named) and t.pkg_path == "go.shape":
+    if T.is_shape(t):
         return t
     under = t.underlying()
     if basic and isinstance(under, T.Pointer):

@@ -836,7 +836,7 @@ def bind_type_params(res: Resolver, scope: Scope, names: list[str], cnodes: list
         else:
             tn = scope.names.get(name)
             t = tn.type if tn is not None else None
-            if isinstance(t, T.Named) and t.pkg_path == "go.shape":
+            if isinstance(t, T.Named) and T.is_shape(t):
                 # the parameter's own copy of its shape
                 sh = T.Named(t.name, t.pkg_path, t.pkg_name, t.under, bound=t.bound, tparam=i)
                 tn.type = sh  # type: ignore[union-attr]
@@ -940,7 +940,7 @@ class GenericType:
         basic = self.basic_flags()
         out = []
         for i, t in enumerate(targs):
-            if isinstance(t, T.Named) and t.pkg_path != "go.shape" and t.origin is not None \
+            if isinstance(t, T.Named) and not T.is_shape(t) and t.origin is not None \
                     and T.has_shape(t):
                 t.underlying()  # read it now, as the compiler reads a type whole
                 if t.under is not T.INVALID:

@@ -439,9 +439,8 @@ def identical(a: Type, b: Type, _depth: int = 0) -> bool:
     if isinstance(a, Named) or isinstance(b, Named):
         # each type parameter has its own copy of its shape; without methods to call
         # through the dictionary, copies of one shape are one type
-        return isinstance(a, Named) and isinstance(b, Named) and a.pkg_path == "go.shape" \
-            and b.pkg_path == "go.shape" and a.bound is None and b.bound is None \
-            and a.name == b.name
+        return is_shape(a) and is_shape(b) and a.bound is None and \
+            b.bound is None and a.name == b.name  # type: ignore[union-attr]
     if type(a) is not type(b):
         return False
     d = _depth + 1
@@ -671,9 +670,14 @@ def has_tparam(t: Type) -> bool:
     return any(isinstance(x, TypeParam) or x is INVALID for x in parts(t))
 
 
+def is_shape(t: Type) -> bool:
+    """Is t a shape type (`go.shape.*`, what instantiated code is compiled for)?"""
+    return isinstance(t, Named) and t.pkg_path == "go.shape"
+
+
 def has_shape(t: Type) -> bool:
     """Does t mention a shape type (a type argument of instantiated code)?"""
-    return any(isinstance(x, Named) and x.pkg_path == "go.shape" for x in parts(t))
+    return any(is_shape(x) for x in parts(t))
 
 
 def sig_string(sig: Signature, local_pkg: str = "", _depth: int = 0,
