@@ -475,10 +475,7 @@ class _Builder(_Generated):
                 n, elem, s = _parse_array(s)
                 esize = _sig_size(elem)
                 efn = self.func(_trim_skip(elem))
-                # the compiler names a temporary after the function's declaration count
-                i = ir.Var(f".autotmp_{len(fn.params) + len(fn.results) + len(fn.dcl)}",
-                           T.UINTPTR_T, AUTO, ir.LOCAL, fn=fn)
-                fn.dcl.append(i)
+                i = fn.add_temp(ir.Var("", T.UINTPTR_T, AUTO, ir.LOCAL, fn=fn))
                 iname = ir.Expr("name", T.UINTPTR_T, AUTO, var=i, text=i.name)
                 fv = ir.Var(efn.name, efn.sig, AUTO, ir.FUNC, func=efn)
                 callee = ir.Expr("name", efn.sig, AUTO, var=fv, text="type." + efn.name)
@@ -548,9 +545,7 @@ class _HashBuilder(_Generated):
             elif c == "[":
                 n, elem, s = _parse_array(s)
                 efn = self.func(elem)
-                i = ir.Var(f".autotmp_{len(fn.params) + len(fn.results) + len(fn.dcl)}",
-                           T.UINTPTR_T, AUTO, ir.LOCAL, fn=fn)
-                fn.dcl.append(i)
+                i = fn.add_temp(ir.Var("", T.UINTPTR_T, AUTO, ir.LOCAL, fn=fn))
                 iname = ir.Expr("name", T.UINTPTR_T, AUTO, var=i, text=i.name)
                 fv = ir.Var(efn.name, efn.sig, AUTO, ir.FUNC, func=efn)
                 callee = ir.Expr("name", efn.sig, AUTO, var=fv, text="type." + efn.name)

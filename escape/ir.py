@@ -108,6 +108,14 @@ class Func:
     is_package_init: bool = False
     closure_expr: Expr | None = None
 
+    def add_temp(self, v: Var, pending: int = 0) -> Var:
+        """Declare v as this function's next compiler temporary: `.autotmp_N`, N the
+        count of its declarations so far (and of `pending` ones about to be made)."""
+        v.name = f".autotmp_{len(self.params) + len(self.results) + len(self.dcl) + pending}"
+        v.is_temp = True  # type: ignore[attr-defined]
+        self.dcl.append(v)
+        return v
+
     @property
     def outermost(self) -> Func:
         """The declared function a function literal is nested in (itself if none)."""

@@ -443,10 +443,8 @@ class Lowerer:
 
     def _number_late_temps(self) -> None:
         for tmp in self.late_temps:
-            f = tmp.fn
-            assert f is not None
-            tmp.name = f".autotmp_{len(f.params) + len(f.results) + len(f.dcl)}"
-            f.dcl.append(tmp)
+            assert tmp.fn is not None
+            tmp.fn.add_temp(tmp)
         self.late_temps.clear()
 
     def _lower_instance(self, inst: ir.Func) -> None:
@@ -802,23 +800,27 @@ class Lowerer:
             self.pending_decls -= 1
         return v
 
-    def temp_of(self, x: E, pos: ir.Pos) -> tuple[ir.Stmt, E]:
-        """Evaluate `x` once into a new temporary: the assignment and the temporary's name."""
-        tmp = self.new_temp(x.type, x.pos)
+    def temp_of(self, x: E, pos: ir.Pos, late: bool = False) -> tuple[ir.Stmt, E]:
+        """Evaluate `x` once into a new temporary: the assignment and the temporary's name
+        (`late`: see new_temp)."""
+        tmp = self.new_temp(x.type, x.pos, late)
         st = ir.Stmt("as", pos, lhs=[E("name", x.type, x.pos, var=tmp)], rhs=[x],
                      decl_vars=[tmp], extra={"define": False})
         tmp.defn = x
         tmp.defn_stmt = st  # type: ignore[attr-defined]
         return st, E("name", x.type, x.pos, var=tmp)
 
-    def new_temp(self, t: T.Type, pos: ir.Pos) -> ir.Var:
+    def new_temp(self, t: T.Type, pos: ir.Pos, late: bool = False) -> ir.Var:
+        """A temporary of the function being lowered. A `late` one is one the compiler
+        makes during escape analysis, after every other of the function: it is numbered
+        when the function is done (`_number_late_temps`)."""
         assert self.fn is not None
-        # the compiler names a temporary after the function's declaration count so far
-        n = len(self.fn.params) + len(self.fn.results) + len(self.fn.dcl) + self.pending_decls
-        v = ir.Var(f".autotmp_{n}", t, pos, ir.LOCAL, fn=self.fn)
-        v.is_temp = True  # type: ignore[attr-defined]
-        self.fn.dcl.append(v)
-        return v
+        v = ir.Var(".autotmp_?", t, pos, ir.LOCAL, fn=self.fn)
+        if late:
+            v.is_temp = True  # type: ignore[attr-defined]
+            self.late_temps.append(v)
+            return v
+        return self.fn.add_temp(v, self.pending_decls)
 
     def stmt(self, n: Node, out: list[ir.Stmt]) -> None:
         k = n.type
@@ -2846,19 +2848,9 @@ class Lowerer:
         for a in flat:
             if a.op in ("conv", "convnop") and a.args and T.is_uintptr(a.type) and \
                     T.is_unsafe_pointer(a.args[0].type):
-                x = a.args[0]
-                assert self.fn is not None
-                # the compiler makes this temporary during escape analysis, after every
-                # other one of the function: it is numbered when the function is done
-                tmp = ir.Var(".autotmp_?", x.type, x.pos, ir.LOCAL, fn=self.fn)
-                tmp.is_temp = True  # type: ignore[attr-defined]
-                self.late_temps.append(tmp)
-                st = ir.Stmt("as", x.pos, lhs=[E("name", x.type, x.pos, var=tmp)], rhs=[x],
-                             decl_vars=[tmp], extra={"define": False})
-                tmp.defn = x
-                tmp.defn_stmt = st  # type: ignore[attr-defined]
+                # the compiler makes this temporary during escape analysis
+                st, a.args[0] = self.temp_of(a.args[0], a.args[0].pos, late=True)
                 out.append(st)
-                a.args[0] = E("name", x.type, x.pos, var=tmp)
                 a.extra["uintptr_arg"] = rule
         return out
 
@@ -3624,12 +3616,9 @@ def _per_iteration_copies(fn: ir.Func) -> None:
                 if v is None or v not in s.decl_vars or not _escaping_ref(v, s.body):
                     continue
                 pos = s.extra.get("note_pos", s.pos)
-                n = len(fn.params) + len(fn.results) + len(fn.dcl)
-                tmp = ir.Var(f".autotmp_{n}", v.type, pos, ir.LOCAL, fn=fn)
-                tmp.is_temp = True  # type: ignore[attr-defined]
+                tmp = fn.add_temp(ir.Var("", v.type, pos, ir.LOCAL, fn=fn))
                 tmp.loopvar = True  # type: ignore[attr-defined]
                 tmp.defn_stmt = s  # type: ignore[attr-defined]
-                fn.dcl.append(tmp)
                 s.lhs[i] = E("name", v.type, x.pos, var=tmp)  # type: ignore[union-attr]
                 s.decl_vars.remove(v)
                 copy = ir.Stmt("as", pos, lhs=[E("name", v.type, v.pos, var=v)],

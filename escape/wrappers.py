@@ -46,13 +46,7 @@ def _finish(fn: ir.Func, call: ir.Expr, tail: bool) -> None:
         fn.body = [ir.Stmt("return", pos, rhs=[call])]
     else:
         # `return f()` with several results: into temporaries, then returned
-        n = len(fn.params) + len(fn.results)
-        tmps = []
-        for i, r in enumerate(fn.results):
-            v = ir.Var(f".autotmp_{n + i}", r.type, pos, ir.LOCAL, fn=fn)
-            v.is_temp = True  # type: ignore[attr-defined]
-            fn.dcl.append(v)
-            tmps.append(v)
+        tmps = [fn.add_temp(ir.Var("", r.type, pos, ir.LOCAL, fn=fn)) for r in fn.results]
         assign = ir.Stmt("as2func", pos, lhs=[_name(v) for v in tmps], rhs=[call])
         fn.body = [ir.Stmt("return", pos, init=[assign], rhs=[_name(v) for v in tmps])]
 
