@@ -301,13 +301,13 @@ class Lowerer:
                     if gv is not None:
                         e = self.assign_conv(e, gv.type)
                     static = self._static_init(e)
-                    maps: list[tuple[str, int, E]] = []
+                    dynamic: list[tuple[str, int, E]] = []
                     if static:
                         self._count_stmps(e)
-                    elif self._static_but_maps(e, maps, None, 0):
+                    elif self._static_but_fields(e, dynamic, None, 0):
                         # static storage, but fields computed at run time: init
                         # assigns them into the static object
-                        for stmp, off, m in maps:
+                        for stmp, off, m in dynamic:
                             holder = ir.Var(stmp, m.type, m.pos, ir.GLOBAL)
                             lhs = E("name", m.type, m.pos, var=holder,
                                     text=f"({T.type_string(m.type, self.res.path)})"
@@ -342,7 +342,7 @@ class Lowerer:
         for a in e.args:
             self._count_stmps(a)
 
-    def _static_but_maps(self, e: E, maps: list[tuple[str, int, E]], stmp: str | None,
+    def _static_but_fields(self, e: E, dynamic: list[tuple[str, int, E]], stmp: str | None,
                          offset: int) -> bool:
         """Is a package-level initializer static but for struct fields computed at run
         time (map literals, `make`, calls)? Those are collected (static object, byte
@@ -356,21 +356,21 @@ class Lowerer:
         if e.op == "ptrlit" and e.args:
             name = f"{self.res.name}..stmp_{self.stmp_count}"
             self.stmp_count += 1
-            return self._static_but_maps(e.args[0], maps, name, 0)
+            return self._static_but_fields(e.args[0], dynamic, name, 0)
         if e.op in ("arraylit", "slicelit") and (stmp is None or e.op == "slicelit"):
             # pointers to static objects in a static array: each element on its own
             if e.op == "slicelit":
                 self.stmp_count += 1
-            return all(a.op == "ptrlit" and self._static_but_maps(a, maps, None, 0)
+            return all(a.op == "ptrlit" and self._static_but_fields(a, dynamic, None, 0)
                        or self._static_init(a) for a in e.args)
         if e.op == "structlit" and stmp is not None:
             u = e.type.underlying()
             fields = e.extra.get("fields") or []
             for i, (a, fld) in enumerate(zip(e.args, fields)):
                 off = offset + T.field_offset(u, fld) if isinstance(u, T.Struct) else offset
-                if a.op == "maplit" or not self._static_but_maps(a, maps, stmp, off):
+                if a.op == "maplit" or not self._static_but_fields(a, dynamic, stmp, off):
                     # made at run time (a map, a make, a call): init assigns the field
-                    maps.append((stmp, off, a))
+                    dynamic.append((stmp, off, a))
                     e.args[i] = E("nil", a.type, a.pos)
             return True
         return False
