@@ -357,8 +357,8 @@ class PackageAnalysis:
             return Leaks.heap_all()
         if fn.body is not None and getattr(fn, "uintptr_escapes", False):
             ddd = v.index == len(fn.params) - 1 and fn.sig.variadic and \
-                isinstance(v.type, T.Slice) and T.is_uintptr(v.type.elem)
-            if T.is_uintptr(v.type) or ddd:
+                isinstance(v.type, T.Slice) and T.is_basic(v.type.elem, "uintptr")
+            if T.is_basic(v.type, "uintptr") or ddd:
                 if diagnose and named:
                     what = "...uintptr" if ddd else "uintptr"
                     self._msg(v.pos, f"marking {v.name} as escaping {what}", "unsafe_uintptr",

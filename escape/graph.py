@@ -722,7 +722,7 @@ class Walker:
             self.expr(self.heap_hole().note(e, "//go:uintptrescapes"), x)
         elif rule == "keepalive":
             self.expr(self.H(self.b.mutator), x)  # kept alive across the call
-        elif e.type is not None and T.is_unsafe_pointer(e.type) and T.is_uintptr(x.type):
+        elif e.type is not None and T.is_unsafe_pointer(e.type) and T.is_basic(x.type, "uintptr"):
             self.unsafe_value(k, x)
         else:
             self.expr(k, x)

@@ -2846,7 +2846,7 @@ class Lowerer:
         for a in args:
             flat += a.args if a.op == "slicelit" and a.implicit else [a]  # packed ...
         for a in flat:
-            if a.op in ("conv", "convnop") and a.args and T.is_uintptr(a.type) and \
+            if a.op in ("conv", "convnop") and a.args and T.is_basic(a.type, "uintptr") and \
                     T.is_unsafe_pointer(a.args[0].type):
                 # the compiler makes this temporary during escape analysis
                 st, a.args[0] = self.temp_of(a.args[0], a.args[0].pos, late=True)

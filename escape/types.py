@@ -261,11 +261,6 @@ def is_unsafe_pointer(t: Type) -> bool:
     return isinstance(t, Basic) and t.kind == UNSAFE_PTR
 
 
-def is_uintptr(t: Type) -> bool:
-    u = t.underlying()
-    return isinstance(u, Basic) and canon_name(u) == "uintptr"
-
-
 def is_string(t: Type) -> bool:
     u = t.underlying()
     return isinstance(u, Basic) and u.kind == STRING
