@@ -28,6 +28,7 @@ class PackageReport:
     """What one package produced: its decisions, diagnostics and the files they refer to."""
 
     dir: str                                   # the package directory as paths print
+    pkg_path: str = "main"                     # the import path it is analyzed as
     files: list[tuple[Path, str]] = field(default_factory=list)  # (absolute path, display)
     decisions: list[Decision] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -141,9 +142,8 @@ def _analyze_one(rep: PackageReport, sources: list[tuple[Path, str, bytes]],
     try:
         # standard-library positions stay `$GOROOT/...` here (cacheable whatever the
         # working directory); `localize` spells them for this run
-        pkg_path = _import_path(rep.files[0][0].parent) if rep.files else "main"
-        res = analyze_files(sources, pkg_path=pkg_path, importer=importer, explain=explain,
-                            goroot=GOROOT_MARK)
+        res = analyze_files(sources, pkg_path=rep.pkg_path, importer=importer,
+                            explain=explain, goroot=GOROOT_MARK)
     except RecursionError:
         rep.errors.append(f"escape: internal error analyzing {rep.dir}: nesting too deep "
                           "(please report this)")
@@ -225,14 +225,15 @@ def run_check(paths: list[str], tags: list[str] | None = None, explain: bool = F
     todo: list[tuple[int, str | None, list[tuple[Path, str, bytes]]]] = []
     for pkg in pkgs:
         files = [(sf.path, sf.display) for sf in pkg.files]
-        rep = PackageReport(dir=_display_dir(files), files=files)
+        rep = PackageReport(dir=_display_dir(files), files=files,
+                            pkg_path=_import_path(pkg.dir))
         sources = _read(files, rep)
         reports.append(rep)
         read.append(sources)
         key = None
         if cache is not None and rep.status == EXIT_OK:
-            path = _import_path(files[0][0].parent) if files else "main"
-            key = cache.key([(d, b) for _, d, b in sources], f"{options};path={path}")
+            key = cache.key([(d, b) for _, d, b in sources],
+                            f"{options};path={rep.pkg_path}")
             hit = cache.get(key)
             if hit is not None:
                 try:
